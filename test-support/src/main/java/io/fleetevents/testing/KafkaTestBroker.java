@@ -1,0 +1,131 @@
+package io.fleetevents.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * One real Kafka broker per test JVM, chosen once, in this order:
+ * <ol>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (environment or system property) when set: an external cluster;</li>
+ *   <li>a Testcontainers {@code apache/kafka} container when a Docker engine answers;</li>
+ *   <li>an embedded single-node KRaft broker in this JVM (Kafka's own test kit through spring-kafka-test).</li>
+ * </ol>
+ * The choice is logged. The broker lives until the JVM exits; tests isolate themselves with {@link #uniqueTopic}.
+ * Brokers are configured for exactly-once on one node (transaction and offsets topics with replication 1).
+ */
+public final class KafkaTestBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTestBroker.class);
+    private static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    private static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
+
+    private static volatile String bootstrapServers;
+
+    private KafkaTestBroker() {
+    }
+
+    /** The bootstrap servers of the broker, starting it on first use. */
+    public static String bootstrapServers() {
+        String servers = bootstrapServers;
+        if (servers == null) {
+            synchronized (KafkaTestBroker.class) {
+                servers = bootstrapServers;
+                if (servers == null) {
+                    servers = start();
+                    bootstrapServers = servers;
+                }
+            }
+        }
+        return servers;
+    }
+
+    /** Admin client properties for the broker. */
+    public static Properties adminProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** A topic name no other test uses: {@code prefix-<random>}. */
+    public static String uniqueTopic(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a topic (replication 1) if it does not exist, and waits until it does. */
+    public static void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** Creates a topic (replication 1) with configs if it does not exist, and waits until it does. */
+    public static void createTopic(String name, int partitions, Map<String, String> configs) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + name, e);
+        }
+    }
+
+    private static String start() {
+        String external = System.getenv(ENV) != null ? System.getenv(ENV) : System.getProperty(ENV);
+        if (external != null && !external.isBlank()) {
+            LOG.info("Kafka for tests: external cluster from {} ({})", ENV, external);
+            return external;
+        }
+        if (dockerAnswers()) {
+            KafkaContainer container = new KafkaContainer(KAFKA_IMAGE)
+                    .withEnv("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
+                    .withEnv("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
+                    .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+                    .withStartupTimeout(Duration.ofMinutes(2));
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "kafka-test-container-stop"));
+            LOG.info("Kafka for tests: Testcontainers {} at {}", KAFKA_IMAGE, container.getBootstrapServers());
+            return container.getBootstrapServers();
+        }
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of(
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "offsets.topic.replication.factor", "1",
+                "offsets.topic.num.partitions", "5",
+                "group.initial.rebalance.delay.ms", "0",
+                "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)));
+        broker.afterPropertiesSet();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "kafka-test-broker-stop"));
+        LOG.info("Kafka for tests: embedded KRaft broker in this JVM at {} (no {} and no Docker engine)",
+                broker.getBrokersAsString(), ENV);
+        return broker.getBrokersAsString();
+    }
+
+    private static boolean dockerAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("no Docker engine: {}", e.toString());
+            return false;
+        }
+    }
+}
