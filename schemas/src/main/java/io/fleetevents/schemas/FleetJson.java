@@ -3,6 +3,7 @@ package io.fleetevents.schemas;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.json.JsonGeneratorBase;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +41,13 @@ public final class FleetJson {
     private static final class RawJsonSerializer extends ValueSerializer<RawJson> {
         @Override
         public void serialize(RawJson value, JsonGenerator gen, SerializationContext ctxt) {
-            gen.writeRawValue(value.json());
+            if (gen instanceof JsonGeneratorBase) {
+                gen.writeRawValue(value.json());
+            } else {
+                // Not writing JSON text (valueToTree, convertValue, another format): raw text would become a string,
+                // so embed the object as a tree.
+                gen.writeTree(MAPPER.readTree(value.json()));
+            }
         }
     }
 

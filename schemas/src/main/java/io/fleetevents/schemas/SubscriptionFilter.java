@@ -1,5 +1,6 @@
 package io.fleetevents.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,10 @@ import tools.jackson.databind.JsonNode;
  * @param agentIds    agent patterns, any of which must match; empty means all; never null
  * @param severityMin minimum severity; null means {@code INFO}
  */
-public record SubscriptionFilter(List<EventType> eventTypes, List<String> agentIds, EventSeverity severityMin) {
+public record SubscriptionFilter(
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<EventType> eventTypes,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> agentIds,
+        EventSeverity severityMin) {
 
     /** Accepts every event. */
     public static final SubscriptionFilter ALL = new SubscriptionFilter(List.of(), List.of(), null);

@@ -1,0 +1,105 @@
+package io.fleetevents.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The JSON Schemas and the Java records describe the same contract: neither can drift from the other. */
+class SchemaContractTest {
+
+    private static final Map<String, Class<?>> JAVA_TYPES = Map.of(
+            "event-notification", EventNotification.class,
+            "snapshot-record", SnapshotRecord.class,
+            "capacity-sample", CapacitySample.class,
+            "subscription-filter", SubscriptionFilter.class);
+
+    static List<String> schemaNames() {
+        return PublishedSchemas.NAMES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemaNames")
+    void shouldPublishEverySchemaAsDraft202012WithExamples(String name) {
+        JsonNode schema = PublishedSchemas.document(name);
+
+        assertThat(schema.get("$schema").asString()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.get("examples").size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemaNames")
+    void shouldValidateEverySchemaExampleAgainstItsSchemaAndTheJavaModel(String name) {
+        for (JsonNode example : PublishedSchemas.examples(name)) {
+            assertThat(PublishedSchemas.errors(name, example)).as("schema errors of example %s", example).isEmpty();
+
+            Object parsed = FleetJson.mapper().treeToValue(example, JAVA_TYPES.get(name));
+            JsonNode written = FleetJson.mapper().valueToTree(parsed);
+
+            assertThat(withoutNullFields(written)).as("round trip of %s", example).isEqualTo(withoutNullFields(example));
+            assertThat(PublishedSchemas.errors(name, written)).as("schema errors of re-written %s", written).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldWriteJavaObjectsThatValidateAgainstTheSchemas() {
+        Instant now = Instant.parse("2026-03-02T09:14:46.012Z");
+        AgentRef ref = new AgentRef("ws-1/main", "alice/ws.main", "ws-1", "alice", "coder", "claude-code");
+        EventNotification event = new EventNotification(EventIds.of("acme", EventType.TASK_FAILURE, "ws-1/main", "s1"),
+                EventType.TASK_FAILURE, EventSeverity.WARNING, now, "aa11", "task-9", "Task failed",
+                Map.of("error", "tests still red", "attempt", 3), ref, Map.of("state", "working"),
+                Map.of("state", "failure"), now, 1);
+        AgentSnapshot snapshot = new AgentSnapshot(1, "acme", 42, now, "ws-1/main",
+                RawJson.parse("{\"id\":\"aa11\",\"name\":\"main\",\"status\":\"connected\",\"parent_id\":null}"),
+                RawJson.parse("{\"id\":\"ws-1\",\"latest_build\":{\"status\":\"running\"},\"future_field\":[1,2]}"), null);
+        CycleMarker marker = new CycleMarker(1, "acme", 42, now, 0, 6, List.of("ws-1/main", "ws-2/"));
+        CapacitySample sample = new CapacitySample(1, "acme", "org/coder", 42, now, 3, 4, 3, 2,
+                CapacitySample.utilisation(2, 3), 1);
+        SubscriptionFilter filter = new SubscriptionFilter(List.of(EventType.AGENT_FAILURE), List.of("alice/*"),
+                EventSeverity.CRITICAL);
+
+        assertThat(PublishedSchemas.errors("event-notification", FleetJson.mapper().valueToTree(event))).isEmpty();
+        assertThat(PublishedSchemas.errors("snapshot-record", FleetJson.mapper().valueToTree((SnapshotRecord) snapshot))).isEmpty();
+        assertThat(PublishedSchemas.errors("snapshot-record", FleetJson.mapper().valueToTree((SnapshotRecord) marker))).isEmpty();
+        assertThat(PublishedSchemas.errors("capacity-sample", FleetJson.mapper().valueToTree(sample))).isEmpty();
+        assertThat(PublishedSchemas.errors("subscription-filter", FleetJson.mapper().valueToTree(filter))).isEmpty();
+    }
+
+    @Test
+    void shouldRejectInstancesTheJavaModelRejects() {
+        JsonNode badSeverity = FleetJson.mapper().readTree(
+                "{\"event_type\":\"AGENT_FAILURE\",\"severity\":\"FATAL\",\"timestamp\":\"2025-10-27T14:30:00Z\",\"message\":\"x\"}");
+        JsonNode badTime = FleetJson.mapper().readTree(
+                "{\"event_type\":\"AGENT_FAILURE\",\"severity\":\"INFO\",\"timestamp\":\"yesterday\",\"message\":\"x\"}");
+        JsonNode agentlessWithBadKey = FleetJson.mapper().readTree(
+                "{\"kind\":\"agent_snapshot\",\"schema_version\":1,\"deployment\":\"d\",\"poll_id\":1,"
+                        + "\"observed_at\":\"2026-03-02T09:14:46Z\",\"agent_key\":\"no-slash\",\"workspace\":{}}");
+
+        assertThat(PublishedSchemas.errors("event-notification", badSeverity)).isNotEmpty();
+        assertThat(PublishedSchemas.errors("event-notification", badTime)).isNotEmpty();
+        assertThat(PublishedSchemas.errors("snapshot-record", agentlessWithBadKey)).isNotEmpty();
+    }
+
+    /** Absent and null are the same on the wire (writers omit nulls); raw Coder JSON is never normalised. */
+    private static JsonNode withoutNullFields(JsonNode node) {
+        if (!node.isObject()) {
+            return node;
+        }
+        ObjectNode copy = FleetJson.mapper().createObjectNode();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (field.getValue().isNull()) {
+                continue;
+            }
+            boolean raw = field.getKey().equals("agent") && node.has("kind") || field.getKey().equals("workspace")
+                    || field.getKey().equals("task");
+            copy.set(field.getKey(), raw ? field.getValue() : withoutNullFields(field.getValue()));
+        }
+        return copy;
+    }
+}
