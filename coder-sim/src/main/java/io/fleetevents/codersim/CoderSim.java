@@ -1,0 +1,247 @@
+package io.fleetevents.codersim;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fleetevents.codersim.api.CoderApiHandler;
+import io.fleetevents.codersim.api.FaultPlan;
+import io.fleetevents.codersim.control.ControlApiHandler;
+import io.fleetevents.codersim.fleet.Fleet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running simulated Coder deployment and its scripting handle. {@link #start} binds the port, generates the seeded
+ * fleet and, unless the config is scripted-only, starts its random activity. Every control operation exists both as a
+ * method here and under the HTTP control API ({@code /sim/}). Agent paths are {@code owner/workspace.agent},
+ * workspace paths {@code owner/workspace}. Close it to stop the server and the activity.
+ */
+public final class CoderSim implements AutoCloseable {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final CoderSimConfig config;
+    private final Fleet fleet;
+    private final FaultPlan faults = new FaultPlan();
+    private final HttpServer server;
+    private final ExecutorService httpThreads;
+    private final ScheduledExecutorService activity;
+    private final CoderApiHandler api;
+    private volatile boolean tasksApi;
+
+    private CoderSim(CoderSimConfig config) throws IOException {
+        this.config = config;
+        this.tasksApi = config.tasksApi();
+        this.fleet = new Fleet(config.seed(), config.workspaces(), config.subAgentRatio(), config.clock());
+        int instance = INSTANCES.incrementAndGet();
+        this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.httpThreads = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "coder-sim-" + instance + "-http-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.api = new CoderApiHandler(fleet, config.token(), faults, () -> tasksApi);
+        server.createContext("/api/", api);
+        server.createContext("/sim/", new ControlApiHandler(this));
+        server.setExecutor(httpThreads);
+        server.start();
+        if (config.activityInterval().isZero()) {
+            activity = null;
+        } else {
+            activity = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "coder-sim-" + instance + "-activity");
+                t.setDaemon(true);
+                return t;
+            });
+            long millis = config.activityInterval().toMillis();
+            activity.scheduleWithFixedDelay(() -> fleet.step(1, config.effectiveChangesPerStep()), millis, millis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts a simulator. */
+    public static CoderSim start(CoderSimConfig config) {
+        try {
+            return new CoderSim(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind coder-sim to " + config.bindAddress() + ":" + config.port(), e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:41234} (what a poller calls {@code CODER_URL}). */
+    public URI url() {
+        return URI.create("http://" + config.bindAddress() + ":" + port());
+    }
+
+    /** The accepted session token. */
+    public String token() {
+        return config.token();
+    }
+
+    /** The config it runs with. */
+    public CoderSimConfig config() {
+        return config;
+    }
+
+    /** How many Coder API requests were answered so far. */
+    public long apiRequests() {
+        return api.requests();
+    }
+
+    // ---------------------------------------------------------------- agents
+
+    /** The agent (re)connects and is ready. */
+    public void connectAgent(String agentPath) {
+        fleet.connectAgent(agentPath);
+    }
+
+    /** The agent loses its connection while its workspace keeps running. */
+    public void disconnectAgent(String agentPath) {
+        fleet.disconnectAgent(agentPath);
+    }
+
+    /** The agent times out connecting. */
+    public void timeoutAgent(String agentPath) {
+        fleet.timeoutAgent(agentPath);
+    }
+
+    /** Sets the agent's lifecycle state, e.g. {@code start_error}. */
+    public void setLifecycle(String agentPath, String lifecycle) {
+        fleet.setLifecycle(agentPath, lifecycle);
+    }
+
+    /** The agent's AI app reports {@code working | idle | complete | failure} with a message. */
+    public void reportAppStatus(String agentPath, String state, String message) {
+        fleet.reportAppStatus(agentPath, state, message);
+    }
+
+    /** The agent completes its task (an app status {@code complete}). */
+    public void completeTask(String agentPath, String message) {
+        fleet.reportAppStatus(agentPath, "complete", message);
+    }
+
+    /** The agent fails its task (an app status {@code failure}). */
+    public void failTask(String agentPath, String message) {
+        fleet.reportAppStatus(agentPath, "failure", message);
+    }
+
+    /** Sets the health of the agent's AI app ({@code unhealthy} makes its Task {@code error}). */
+    public void setAppHealth(String agentPath, String health) {
+        fleet.setAppHealth(agentPath, health);
+    }
+
+    /** The current Coder agent UUID (new on every build). */
+    public UUID agentId(String agentPath) {
+        return fleet.agentId(agentPath);
+    }
+
+    /** Every agent path, in Coder's list order. */
+    public List<String> agentPaths() {
+        return fleet.agentPaths();
+    }
+
+    // ---------------------------------------------------------------- workspaces
+
+    /** A new start build fails with {@code error}; the workspace has no agent afterwards. */
+    public void failBuild(String workspacePath, String error) {
+        fleet.failBuild(workspacePath, error);
+    }
+
+    /** The workspace stops; its agents disappear from the build. */
+    public void stopWorkspace(String workspacePath) {
+        fleet.stopWorkspace(workspacePath);
+    }
+
+    /** The workspace starts again: a new build, new agent ids, connected and ready. */
+    public void startWorkspace(String workspacePath) {
+        fleet.startWorkspace(workspacePath);
+    }
+
+    /** The workspace is deleted and disappears from the list. */
+    public void deleteWorkspace(String workspacePath) {
+        fleet.deleteWorkspace(workspacePath);
+    }
+
+    /** Creates a running workspace with a ready agent {@code main}; returns {@code owner/name}. */
+    public String createWorkspace(String owner, String name, String template, boolean subAgent, boolean withTask) {
+        return fleet.createWorkspace(owner, name, template, subAgent, withTask);
+    }
+
+    /** The workspace's id. */
+    public UUID workspaceId(String workspacePath) {
+        return fleet.workspaceId(workspacePath);
+    }
+
+    /** Every workspace path, in Coder's list order. */
+    public List<String> workspacePaths() {
+        return fleet.workspacePaths();
+    }
+
+    // ---------------------------------------------------------------- activity
+
+    /** Takes {@code steps} random activity steps now (deterministic for a seed). */
+    public void step(int steps) {
+        fleet.step(steps, config.effectiveChangesPerStep());
+    }
+
+    /** Gives exactly {@code agents} distinct connected agents a new app status; returns their paths. */
+    public List<String> churn(int agents) {
+        return fleet.churn(agents);
+    }
+
+    /** Counts of workspaces and agents by status. */
+    public Map<String, Object> summary() {
+        return fleet.summary();
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** Queues a fault: the next matching API requests answer with it. */
+    public void inject(Fault fault) {
+        faults.add(fault);
+    }
+
+    /** Adds latency before every API response. */
+    public void latency(Duration latency) {
+        faults.latency(latency);
+    }
+
+    /** Drops queued faults and latency. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** How many requests queued faults will still fail. */
+    public int pendingFaults() {
+        return faults.pending();
+    }
+
+    /** Whether {@code /api/v2/tasks} exists (false: it answers 404). */
+    public void tasksApi(boolean enabled) {
+        tasksApi = enabled;
+    }
+
+    @Override
+    public void close() {
+        if (activity != null) {
+            activity.shutdownNow();
+        }
+        server.stop(0);
+        httpThreads.shutdownNow();
+    }
+}

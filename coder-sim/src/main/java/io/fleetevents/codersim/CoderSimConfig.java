@@ -1,0 +1,135 @@
+package io.fleetevents.codersim;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a simulator runs. Build with {@link #builder()}; every value has a default.
+ *
+ * @param port              TCP port; 0 picks a free one (default 0; 3000 when run alone)
+ * @param bindAddress       address to listen on (default {@code 127.0.0.1})
+ * @param token             the only accepted {@code Coder-Session-Token} (default {@code sim-token})
+ * @param seed              random seed: the same seed gives the same fleet (default 42)
+ * @param workspaces        fleet size in workspaces, 0 to 100,000; about 1.1 agents each (default 50)
+ * @param subAgentRatio     share of running workspaces with a dev-container sub-agent (default 0.1)
+ * @param activityInterval  how often the lively fleet takes a random step; {@link Duration#ZERO} = scripted only
+ *                          (default 1 s)
+ * @param changesPerStep    random changes per step; -1 = about 0.5 % of the workspaces, at least 1 (default -1)
+ * @param tasksApi          whether {@code /api/v2/tasks} exists (false answers 404 as Coder ≥ 2.37 or &lt; 2.26)
+ *                          (default true)
+ * @param clock             the clock timestamps follow (default UTC system clock)
+ */
+public record CoderSimConfig(int port, String bindAddress, String token, long seed, int workspaces,
+                             double subAgentRatio, Duration activityInterval, int changesPerStep, boolean tasksApi,
+                             Clock clock) {
+
+    /** The largest fleet the simulator is built for. */
+    public static final int MAX_WORKSPACES = 100_000;
+
+    public CoderSimConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("token must not be blank");
+        }
+        if (workspaces < 0 || workspaces > MAX_WORKSPACES) {
+            throw new IllegalArgumentException("workspaces must be 0.." + MAX_WORKSPACES + ", was " + workspaces);
+        }
+        if (subAgentRatio < 0 || subAgentRatio > 1) {
+            throw new IllegalArgumentException("subAgentRatio must be 0..1, was " + subAgentRatio);
+        }
+        if (activityInterval == null || activityInterval.isNegative()) {
+            throw new IllegalArgumentException("activityInterval must be >= 0, was " + activityInterval);
+        }
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The number of random changes one activity step makes. */
+    public int effectiveChangesPerStep() {
+        return changesPerStep >= 0 ? changesPerStep : Math.max(1, workspaces / 200);
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder of {@link CoderSimConfig}. */
+    public static final class Builder {
+        private int port;
+        private String bindAddress = "127.0.0.1";
+        private String token = "sim-token";
+        private long seed = 42;
+        private int workspaces = 50;
+        private double subAgentRatio = 0.1;
+        private Duration activityInterval = Duration.ofSeconds(1);
+        private int changesPerStep = -1;
+        private boolean tasksApi = true;
+        private Clock clock = Clock.systemUTC();
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder bindAddress(String value) {
+            bindAddress = value;
+            return this;
+        }
+
+        public Builder token(String value) {
+            token = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder workspaces(int value) {
+            workspaces = value;
+            return this;
+        }
+
+        public Builder subAgentRatio(double value) {
+            subAgentRatio = value;
+            return this;
+        }
+
+        /** {@link Duration#ZERO} turns random activity off: the fleet changes only when scripted. */
+        public Builder activityInterval(Duration value) {
+            activityInterval = value;
+            return this;
+        }
+
+        /** A fleet that changes only when scripted (tests, benchmarks). */
+        public Builder scripted() {
+            activityInterval = Duration.ZERO;
+            return this;
+        }
+
+        public Builder changesPerStep(int value) {
+            changesPerStep = value;
+            return this;
+        }
+
+        public Builder tasksApi(boolean value) {
+            tasksApi = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        public CoderSimConfig build() {
+            return new CoderSimConfig(port, bindAddress, token, seed, workspaces, subAgentRatio, activityInterval,
+                    changesPerStep, tasksApi, clock);
+        }
+    }
+}
