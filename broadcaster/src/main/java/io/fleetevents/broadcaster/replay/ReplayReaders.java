@@ -1,0 +1,179 @@
+package io.fleetevents.broadcaster.replay;
+
+import io.fleetevents.broadcaster.BroadcasterProperties;
+import io.fleetevents.broadcaster.fanout.Delivery;
+import io.fleetevents.broadcaster.fanout.KafkaClients;
+import io.fleetevents.broadcaster.fanout.LivePosition;
+import io.fleetevents.broadcaster.fanout.Subscription;
+import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.schemas.EventNotification;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs replays: each on a pooled thread with its own consumer (assign + seek, no group), reading from the start
+ * position to the live position, filtering and scoping each event, then handing the subscription to the live
+ * stream. At most {@code maxConcurrent} run at once; others queue. No cap on how far back, within retention.
+ */
+public final class ReplayReaders {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayReaders.class);
+
+    private final KafkaClients clients;
+    private final BroadcasterMetrics metrics;
+    private final Duration pollTimeout;
+    private final ExecutorService pool;
+
+    public ReplayReaders(KafkaClients clients, BroadcasterMetrics metrics, BroadcasterProperties.Replay config) {
+        this.clients = clients;
+        this.metrics = metrics;
+        this.pollTimeout = config.pollTimeout();
+        AtomicInteger count = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(config.maxConcurrent(), r -> {
+            Thread t = new Thread(r, "fleet-events-replay-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts {@code subscription} from {@code start}. A live start, or a token already at or past the live
+     * position, goes live at once without a reader. The subscription must already be in the index.
+     */
+    public void start(Subscription subscription, ReplayStart start, LivePosition live) {
+        if (start.isLive()) {
+            subscription.goLiveNow();
+            return;
+        }
+        if (start.token() != null) {
+            long[] position = new long[live.partitions()];
+            boolean complete = true;
+            for (int p = 0; p < position.length; p++) {
+                position[p] = start.token().nextOffset(p);
+                complete &= position[p] >= 0;
+            }
+            if (complete) {
+                subscription.startAt(position);
+                if (subscription.goLiveIfCaughtUp(position)) {
+                    return;
+                }
+            }
+        }
+        metrics.replayStarted();
+        try {
+            pool.execute(() -> run(subscription, start, live));
+        } catch (RejectedExecutionException e) {
+            subscription.target().replayFailed(subscription, "the server is shutting down");
+        }
+    }
+
+    public void shutdown() {
+        pool.shutdownNow();
+    }
+
+    private void run(Subscription subscription, ReplayStart start, LivePosition live) {
+        if (subscription.isClosed()) {
+            return;
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("fleet-events-broadcaster-replay", 500)) {
+            List<TopicPartition> partitions = clients.partitions(consumer, Duration.ofSeconds(10));
+            partitions = partitions.stream().filter(tp -> tp.partition() < live.partitions()).toList();
+            consumer.assign(partitions);
+            long[] position = startPosition(consumer, partitions, start, subscription, live.partitions());
+            subscription.startAt(position);
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, position[tp.partition()]);
+            }
+            while (!subscription.isClosed() && !subscription.goLiveIfCaughtUp(position)) {
+                if (!subscription.target().awaitRoom()) {
+                    return;
+                }
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    int p = record.partition();
+                    position[p] = record.offset() + 1;
+                    if (record.value() != null) {
+                        offer(subscription, record, position);
+                    }
+                }
+                for (TopicPartition tp : partitions) {
+                    position[tp.partition()] = Math.max(position[tp.partition()], consumer.position(tp));
+                }
+                subscription.replayProgress(position);
+            }
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("replay for subscription {} failed: {}", subscription.id(), e.getMessage());
+            subscription.target().replayFailed(subscription, "replay failed: " + e.getMessage());
+        }
+    }
+
+    private void offer(Subscription subscription, ConsumerRecord<byte[], byte[]> record, long[] position) {
+        EventNotification event;
+        try {
+            event = clients.decode(record.value());
+        } catch (RuntimeException e) {
+            metrics.poisonRecord();
+            return;
+        }
+        if (!subscription.filter().matches(event)) {
+            return;
+        }
+        if (!subscription.scope().permits(event)) {
+            metrics.scopeRefused();
+            return;
+        }
+        if (subscription.deliverReplayed(new Delivery(record.partition(), record.offset(), event, record.value(), position.clone()))) {
+            metrics.replayed();
+        }
+    }
+
+    private long[] startPosition(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+                                 ReplayStart start, Subscription subscription, int partitionCount) {
+        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+        long[] position = new long[partitionCount];
+        if (start.earliest()) {
+            beginning.forEach((tp, offset) -> position[tp.partition()] = offset);
+            return position;
+        }
+        if (start.from() != null) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(tp -> query.put(tp, start.from().toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp at = found.get(tp);
+                position[tp.partition()] = at == null ? end.get(tp) : at.offset();
+            }
+            return position;
+        }
+        boolean gap = false;
+        for (TopicPartition tp : partitions) {
+            long wanted = start.token().nextOffset(tp.partition());
+            long earliest = beginning.get(tp);
+            if (wanted < earliest) {
+                gap = true;
+            }
+            position[tp.partition()] = Math.max(Math.max(wanted, 0), earliest);
+        }
+        if (gap) {
+            long[] earliest = new long[partitionCount];
+            beginning.forEach((tp, offset) -> earliest[tp.partition()] = offset);
+            subscription.replayGap(Delivery.encode(earliest));
+        }
+        return position;
+    }
+}

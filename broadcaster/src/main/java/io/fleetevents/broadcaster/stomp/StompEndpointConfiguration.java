@@ -1,0 +1,108 @@
+package io.fleetevents.broadcaster.stomp;
+
+import io.fleetevents.broadcaster.BroadcasterProperties;
+import io.fleetevents.broadcaster.Subscriptions;
+import io.fleetevents.broadcaster.auth.TokenAuthenticator;
+import io.fleetevents.broadcaster.limits.ConnectionLimiter;
+import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/** The STOMP endpoint, its writer threads, its heart-beat ticker and the container's per-session buffer sizes. */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+public class StompEndpointConfiguration implements WebSocketConfigurer, org.springframework.beans.factory.DisposableBean {
+
+    /** The endpoint path of the protocol. */
+    public static final String PATH = "/api/events/subscribe";
+
+    private final StompWebSocketHandler handler;
+    private final ConnectionLimiter limiter;
+    private final ExecutorService writers;
+
+    public StompEndpointConfiguration(BroadcasterProperties properties, TokenAuthenticator authenticator,
+                                      ConnectionLimiter limiter, Subscriptions subscriptions, BroadcasterMetrics metrics) {
+        int threads = properties.stomp().writerThreads() > 0 ? properties.stomp().writerThreads()
+                : Runtime.getRuntime().availableProcessors();
+        this.limiter = limiter;
+        this.writers = writers(threads);
+        this.handler = new StompWebSocketHandler(new StompContext(properties, authenticator, limiter, subscriptions,
+                metrics, writers));
+    }
+
+    private static ExecutorService writers(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "fleet-events-stomp-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void destroy() {
+        writers.shutdownNow();
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, PATH).setAllowedOriginPatterns("*").addInterceptors(new ConnectRate(limiter));
+    }
+
+    /** Small container buffers: frames are re-assembled by the STOMP decoder (partial messages). */
+    @Bean
+    ServletServerContainerFactoryBean fleetEventsWebSocketContainer(BroadcasterProperties properties) {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(1024);
+        container.setMaxBinaryMessageBufferSize(1024);
+        container.setAsyncSendTimeout(properties.stomp().sendTimeout().toMillis());
+        return container;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService fleetEventsStompTicker() {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleet-events-stomp-heartbeats");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(handler::tick, 500, 500, TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    /** Refuses handshakes beyond the connect rate with 429 before any WebSocket state is allocated. */
+    private record ConnectRate(ConnectionLimiter limiter) implements HandshakeInterceptor {
+        @Override
+        public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+                                       Map<String, Object> attributes) {
+            String refused = limiter.tryConnectPermit();
+            if (refused != null) {
+                response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
+                response.getHeaders().add("Retry-After", "1");
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+                                   Exception exception) {
+            // nothing to undo: the open-connection count starts when the session is established
+        }
+    }
+}
