@@ -1,0 +1,182 @@
+package io.fleetevents.processor.topology;
+
+import io.fleetevents.processor.capacity.CapacityPolicy;
+import io.fleetevents.processor.capacity.PartialCounter;
+import io.fleetevents.processor.diff.AgentDiff;
+import io.fleetevents.processor.diff.AgentState;
+import io.fleetevents.processor.diff.DiffResult;
+import io.fleetevents.processor.snapshot.AgentObservation;
+import io.fleetevents.processor.snapshot.InvalidSnapshotException;
+import io.fleetevents.processor.snapshot.MarkerObservation;
+import io.fleetevents.processor.snapshot.ParsedSnapshot;
+import io.fleetevents.processor.snapshot.SnapshotReader;
+import io.fleetevents.schemas.DlqHeaders;
+import io.fleetevents.schemas.EventNotification;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code agent-diff} processor: one per input partition (stream task), so its {@code agent-state-store} holds
+ * exactly the agent keys of that partition.
+ *
+ * <ul>
+ *   <li>An agent snapshot: read the key's state, run {@link AgentDiff}, store the next state, forward the events.</li>
+ *   <li>A cycle marker: the marker lists the partition's keys present in a complete cycle, so every stored key of
+ *       the same deployment that it does not list, and that was last seen before that cycle, has vanished: its
+ *       event is forwarded and its state deleted. Silence, restarts and poller outages never delete anything, because
+ *       only a marker does. Then the present keys are counted into this partition's {@code CapacityPartial},
+ *       forwarded (keyed by deployment) towards the fleet-wide combination in {@link CapacityCycleProcessor}.</li>
+ *   <li>Anything that breaks the snapshot contract (unparseable, invalid, key differing from {@code agent_key}, a
+ *       marker on a partition other than its own): forwarded to the dead-letter topic with {@link DlqHeaders}, and
+ *       processing continues.</li>
+ * </ul>
+ */
+final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotProcessor.class);
+
+    private final SnapshotReader reader = new SnapshotReader();
+    private final CapacityPolicy policy;
+    private final TopologyListener listener;
+    private ProcessorContext<String, Emit> context;
+    private KeyValueStore<String, AgentState> states;
+    private KeyValueStore<String, Long> cycles;
+
+    SnapshotProcessor(CapacityPolicy policy, TopologyListener listener) {
+        this.policy = policy;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Emit> context) {
+        this.context = context;
+        this.states = context.getStateStore(ProcessorTopology.AGENT_STATE_STORE);
+        this.cycles = context.getStateStore(ProcessorTopology.CYCLE_PROGRESS_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        ParsedSnapshot parsed;
+        try {
+            parsed = reader.read(record.value());
+        } catch (InvalidSnapshotException e) {
+            deadLetter(record, e.getMessage(), e);
+            return;
+        }
+        if (parsed instanceof AgentObservation snapshot) {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            if (!snapshot.agentKey().equals(key)) {
+                deadLetter(record, "record key '" + key + "' differs from agent_key '" + snapshot.agentKey() + "'",
+                        null);
+                return;
+            }
+            onSnapshot(record, key, snapshot);
+        } else if (parsed instanceof MarkerObservation marker) {
+            int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(marker.partition());
+            if (partition != marker.partition()) {
+                deadLetter(record, "cycle marker for partition " + marker.partition() + " arrived on partition "
+                        + partition, null);
+                return;
+            }
+            onMarker(record, marker);
+        }
+    }
+
+    private void onSnapshot(Record<byte[], byte[]> record, String key, AgentObservation snapshot) {
+        AgentState previous = states.get(key);
+        DiffResult result = AgentDiff.between(previous, snapshot);
+        if (result.stale()) {
+            listener.staleSnapshot();
+            return;
+        }
+        if (!result.next().equals(previous)) {
+            states.put(key, result.next());
+        }
+        for (EventNotification event : result.events()) {
+            forwardEvent(record.timestamp(), event, snapshot.deployment());
+        }
+    }
+
+    private void onMarker(Record<byte[], byte[]> record, MarkerObservation marker) {
+        Long lastPoll = cycles.get(marker.deployment());
+        if (lastPoll != null && marker.pollId() <= lastPoll) {
+            listener.lateMarker();
+            return;
+        }
+        PartialCounter counter = new PartialCounter(policy, marker);
+        List<KeyValue<String, AgentState>> vanished = new ArrayList<>();
+        try (KeyValueIterator<String, AgentState> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AgentState> entry = all.next();
+                AgentState state = entry.value;
+                if (!state.deployment().equals(marker.deployment())) {
+                    continue;
+                }
+                if (marker.agentKeys().contains(entry.key)) {
+                    counter.add(state);
+                } else if (state.pollId() < marker.pollId()) {
+                    vanished.add(entry);
+                }
+                // else: first seen after this cycle was taken; the next marker will list it
+            }
+        }
+        for (KeyValue<String, AgentState> entry : vanished) {
+            states.delete(entry.key);
+            Optional<EventNotification> event = AgentDiff.vanished(entry.value, marker);
+            event.ifPresent(e -> forwardEvent(record.timestamp(), e, marker.deployment()));
+        }
+        cycles.put(marker.deployment(), marker.pollId());
+        context.forward(new Record<String, Emit>(marker.deployment(), new Emit.Partial(counter.toPartial()),
+                record.timestamp(), new RecordHeaders()));
+    }
+
+    private void forwardEvent(long timestamp, EventNotification event, String deployment) {
+        context.forward(new Record<String, Emit>(event.agentKey(), new Emit.Event(event), timestamp,
+                CloudEventHeaders.of(event, deployment)));
+        listener.eventEmitted(event.eventType());
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, Exception cause) {
+        Optional<RecordMetadata> meta = context.recordMetadata();
+        String topic = meta.map(RecordMetadata::topic).orElse("?");
+        String partition = meta.map(m -> Integer.toString(m.partition())).orElse("?");
+        String offset = meta.map(m -> Long.toString(m.offset())).orElse("?");
+        LOG.warn("Dead-lettering snapshot record {}-{}@{}: {}", topic, partition, offset, reason);
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            headers.add(header);
+        }
+        headers.add(DlqHeaders.TOPIC, bytes(topic));
+        headers.add(DlqHeaders.PARTITION, bytes(partition));
+        headers.add(DlqHeaders.OFFSET, bytes(offset));
+        headers.add(DlqHeaders.REASON, bytes(oneLine(reason)));
+        headers.add(DlqHeaders.EXCEPTION, bytes(cause == null ? InvalidSnapshotException.class.getName()
+                : cause.getClass().getName()));
+        headers.add(DlqHeaders.REJECTED_BY, bytes("processor"));
+        context.forward(new Record<String, Emit>(null, new Emit.DeadLetter(record.key(), record.value()),
+                record.timestamp(), headers));
+        listener.deadLettered(reason);
+    }
+
+    private static String oneLine(String text) {
+        String line = text == null ? "invalid snapshot" : text.replace('\n', ' ').replace('\r', ' ');
+        return line.length() > 500 ? line.substring(0, 500) + "…" : line;
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

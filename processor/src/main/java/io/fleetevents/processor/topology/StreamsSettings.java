@@ -1,0 +1,42 @@
+package io.fleetevents.processor.topology;
+
+import io.fleetevents.processor.ProcessorConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties of a configuration: the one place raw client properties are assembled. */
+public final class StreamsSettings {
+
+    private StreamsSettings() {
+    }
+
+    public static Properties of(ProcessorConfig config, TopologyListener listener) {
+        ProcessorConfig.StreamsConfig s = config.streams();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        if (config.bootstrapServers() != null) {
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        }
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                s.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.numThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitIntervalMs());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
+        // No record cache: alerts go out at the next commit, not at the next cache flush.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, s.internalReplicationFactor());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorPolicy.class);
+        props.put(ProcessingErrorPolicy.POLICY_CONFIG, s.processingErrorPolicy());
+        props.put(ProcessingErrorPolicy.LISTENER_CONFIG, listener);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Events are small JSON; lz4 is cheap on the CPU the diff needs.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.putAll(s.overrides());
+        return props;
+    }
+}
