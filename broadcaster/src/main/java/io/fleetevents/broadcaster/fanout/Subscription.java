@@ -118,6 +118,15 @@ public final class Subscription {
         return pendingGap;
     }
 
+    /**
+     * Stops delivery and returns, atomically with stopping, the position up to which everything matching has been
+     * handed over (see {@link #scannedPosition()}). {@code Subscriptions.close} must still be called.
+     */
+    public synchronized long[] stopAndPosition() {
+        closed = true;
+        return scannedPosition();
+    }
+
     /** Whether the live stream feeds this subscription (its replay, if any, is over). */
     public synchronized boolean isLive() {
         return isLive;
