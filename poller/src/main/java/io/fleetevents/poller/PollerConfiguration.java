@@ -1,0 +1,92 @@
+package io.fleetevents.poller;
+
+import io.fleetevents.poller.coder.HttpCoderClient;
+import io.fleetevents.poller.cycle.PollCycle;
+import io.fleetevents.poller.cycle.PollIds;
+import io.fleetevents.poller.cycle.PollLoop;
+import io.fleetevents.poller.cycle.PollerHealth;
+import io.fleetevents.poller.cycle.PollerMetrics;
+import io.fleetevents.poller.publish.KafkaSnapshotSink;
+import io.fleetevents.poller.snapshot.ChangeDetector;
+import io.fleetevents.poller.snapshot.TickingFields;
+import io.fleetevents.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the poller from {@link PollerProperties}. The lifecycle is {@link PollerLifecycle}'s alone. */
+@Configuration(proxyBeanMethods = false)
+class PollerConfiguration {
+
+    @Bean
+    Clock pollerClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PollerMetrics pollerMetrics(MeterRegistry registry) {
+        return new PollerMetrics(registry);
+    }
+
+    @Bean
+    PollerHealth pollerHealth() {
+        return new PollerHealth();
+    }
+
+    @Bean(destroyMethod = "close")
+    HttpCoderClient coderClient(PollerProperties props, PollerMetrics metrics, Clock pollerClock) {
+        PollerProperties.Coder coder = props.coder();
+        PollerProperties.Retry retry = props.retry();
+        return new HttpCoderClient(new HttpCoderClient.Settings(coder.url(), token(coder), coder.pageSize(),
+                coder.connectTimeout(), coder.requestTimeout(), coder.tasks(), coder.tasksProbeInterval(),
+                retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), metrics, pollerClock);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaSnapshotSink snapshotSink(PollerProperties props) {
+        PollerProperties.TopicSettings topic = props.topic();
+        return new KafkaSnapshotSink(Topics.AGENT_SNAPSHOTS.withName(topic.name()), props.kafka().bootstrapServers(),
+                props.kafka().clientId(), props.kafka().producer(),
+                new KafkaSnapshotSink.TopicSettings(topic.create(), topic.partitions(), topic.replicationFactor(),
+                        Map.of("retention.ms", Long.toString(topic.retention().toMillis()))));
+    }
+
+    @Bean
+    PollLoop pollLoop(PollerProperties props, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
+                      PollerHealth pollerHealth, PollerMetrics pollerMetrics, Clock pollerClock) {
+        TickingFields ticking;
+        try {
+            ticking = new TickingFields(props.tickingFields());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("poller.ticking-fields: " + e.getMessage(), e);
+        }
+        PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
+                props.deployment(), props.cycleTimeout(), pollerClock);
+        PollerProperties.Backoff backoff = props.backoff();
+        return new PollLoop(cycle, new PollLoop.Settings(props.interval(), backoff.maxFailureWait(),
+                backoff.authRetryInterval(), backoff.maxSlowdown()), new PollIds(pollerClock), pollerHealth,
+                pollerMetrics, pollerClock);
+    }
+
+    private static String token(PollerProperties.Coder coder) {
+        if (coder.token() != null && !coder.token().isBlank()) {
+            return coder.token().trim();
+        }
+        Path file = Path.of(coder.tokenFile());
+        try {
+            String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (token.isEmpty()) {
+                throw new IllegalStateException("poller.coder.token-file " + file + " is empty");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new IllegalStateException("poller.coder.token-file " + file + " cannot be read: " + e, e);
+        }
+    }
+}

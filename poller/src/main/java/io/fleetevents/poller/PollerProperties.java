@@ -1,0 +1,211 @@
+package io.fleetevents.poller;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The poller's whole configuration, bound from {@code poller.*} (docs/poller.md lists every key). Validated when
+ * bound: a bad value fails start-up with a message naming the key.
+ *
+ * @param coder          how to reach Coder
+ * @param deployment     name of the polled deployment in every record; blank = the host of {@code poller.coder.url}
+ * @param interval       target time between cycle starts (default 5 s)
+ * @param cycleTimeout   budget of one cycle: fetching, retries, publishing, markers (default 60 s)
+ * @param fullRefresh    an unchanged agent is written again at least this often (default 5 min)
+ * @param tickingFields  fields ignored by change detection (default {@code TickingFields.DEFAULTS})
+ * @param retry          retries of one Coder request inside a cycle
+ * @param backoff        waits between cycles after failures
+ * @param topic          the snapshot topic
+ * @param kafka          the Kafka client
+ * @param health         when the actuator health turns DOWN
+ * @param autostart      start polling when the app starts (default true; false: cycles run only when called)
+ */
+@ConfigurationProperties("poller")
+public record PollerProperties(
+        @DefaultValue Coder coder,
+        @DefaultValue("") String deployment,
+        @DefaultValue("5s") Duration interval,
+        @DefaultValue("60s") Duration cycleTimeout,
+        @DefaultValue("5m") Duration fullRefresh,
+        @DefaultValue({"agent.updated_at", "agent.last_connected_at", "agent.latency", "agent.logs_length",
+                "workspace.updated_at", "workspace.last_used_at", "workspace.latest_build.deadline",
+                "task.updated_at"}) List<String> tickingFields,
+        @DefaultValue Retry retry,
+        @DefaultValue Backoff backoff,
+        @DefaultValue TopicSettings topic,
+        @DefaultValue Kafka kafka,
+        @DefaultValue Health health,
+        @DefaultValue("true") boolean autostart) {
+
+    public PollerProperties {
+        positive(interval, "poller.interval");
+        positive(cycleTimeout, "poller.cycle-timeout");
+        positive(fullRefresh, "poller.full-refresh");
+        tickingFields = tickingFields == null ? List.of() : List.copyOf(tickingFields);
+        if (deployment == null || deployment.isBlank()) {
+            deployment = coder.url().getHost();
+        }
+        if (!deployment.matches("[A-Za-z0-9._:-]+")) {
+            throw new IllegalArgumentException("poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
+                    + deployment + "'");
+        }
+    }
+
+    /**
+     * Coder access.
+     *
+     * @param url                Coder's base URL (env {@code CODER_URL}); required, http or https
+     * @param token              session token (env {@code CODER_SESSION_TOKEN}); never logged
+     * @param tokenFile          file holding the token (env {@code CODER_SESSION_TOKEN_FILE}); read at start-up,
+     *                           used when {@code token} is blank
+     * @param pageSize           0 = one {@code limit=0} request per cycle (default); n = pages of n, deduplicated
+     * @param connectTimeout     connect timeout (default 5 s)
+     * @param requestTimeout     bound of one request including its body (default 30 s)
+     * @param tasks              read {@code /api/v2/tasks} (default true; 404/403 there means "no Tasks API")
+     * @param tasksProbeInterval how long an absent Tasks API is remembered (default 5 min)
+     */
+    public record Coder(
+            URI url,
+            String token,
+            String tokenFile,
+            @DefaultValue("0") int pageSize,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("true") boolean tasks,
+            @DefaultValue("5m") Duration tasksProbeInterval) {
+
+        public Coder {
+            if (url == null || url.toString().isBlank()) {
+                throw new IllegalArgumentException("poller.coder.url (or CODER_URL) must be set to Coder's base URL");
+            }
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException("poller.coder.url must be an http(s) URL with a host, was '" + url
+                        + "'");
+            }
+            if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
+                throw new IllegalArgumentException("poller.coder.token (or CODER_SESSION_TOKEN) or"
+                        + " poller.coder.token-file (or CODER_SESSION_TOKEN_FILE) must be set");
+            }
+            if (pageSize < 0) {
+                throw new IllegalArgumentException("poller.coder.page-size must be >= 0, was " + pageSize);
+            }
+            positive(connectTimeout, "poller.coder.connect-timeout");
+            positive(requestTimeout, "poller.coder.request-timeout");
+            positive(tasksProbeInterval, "poller.coder.tasks-probe-interval");
+        }
+
+        @Override
+        public String toString() {
+            return "Coder[url=" + url + ", token=<redacted>, tokenFile=" + tokenFile + ", pageSize=" + pageSize + "]";
+        }
+    }
+
+    /**
+     * Retries of one Coder request (5xx, 408, I/O errors, timeouts) inside a cycle.
+     *
+     * @param maxAttempts    attempts per request, 1 = no retry (default 4)
+     * @param initialBackoff first wait, doubled per retry, with jitter (default 200 ms)
+     * @param maxBackoff     cap of the wait (default 5 s)
+     */
+    public record Retry(@DefaultValue("4") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
+                        @DefaultValue("5s") Duration maxBackoff) {
+        public Retry {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("poller.retry.max-attempts must be >= 1, was " + maxAttempts);
+            }
+            positive(initialBackoff, "poller.retry.initial-backoff");
+            positive(maxBackoff, "poller.retry.max-backoff");
+        }
+    }
+
+    /**
+     * Waits between cycles after failures.
+     *
+     * @param maxFailureWait    cap of the wait after consecutive failed cycles (default 60 s)
+     * @param authRetryInterval wait after a 401/403 (default 60 s)
+     * @param maxSlowdown       cap of the interval multiplier after 429s (default 8)
+     */
+    public record Backoff(@DefaultValue("60s") Duration maxFailureWait, @DefaultValue("60s") Duration authRetryInterval,
+                          @DefaultValue("8") int maxSlowdown) {
+        public Backoff {
+            positive(maxFailureWait, "poller.backoff.max-failure-wait");
+            positive(authRetryInterval, "poller.backoff.auth-retry-interval");
+            if (maxSlowdown < 1) {
+                throw new IllegalArgumentException("poller.backoff.max-slowdown must be >= 1, was " + maxSlowdown);
+            }
+        }
+    }
+
+    /**
+     * The snapshot topic.
+     *
+     * @param name              topic name (default {@code coder.agent-snapshots})
+     * @param create            create it when missing (default true)
+     * @param partitions        partitions when creating (default 6)
+     * @param replicationFactor replication when creating; -1 = the broker's default (default -1)
+     * @param retention         retention when creating (default 24 h)
+     */
+    public record TopicSettings(@DefaultValue("coder.agent-snapshots") String name,
+                                @DefaultValue("true") boolean create,
+                                @DefaultValue("6") int partitions,
+                                @DefaultValue("-1") short replicationFactor,
+                                @DefaultValue("24h") Duration retention) {
+        public TopicSettings {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("poller.topic.name must not be blank");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("poller.topic.partitions must be >= 1, was " + partitions);
+            }
+            if (replicationFactor == 0 || replicationFactor < -1) {
+                throw new IllegalArgumentException("poller.topic.replication-factor must be -1 (broker default) or >= 1,"
+                        + " was " + replicationFactor);
+            }
+            positive(retention, "poller.topic.retention");
+        }
+    }
+
+    /**
+     * The Kafka client.
+     *
+     * @param bootstrapServers bootstrap servers (default {@code spring.kafka.bootstrap-servers}, else env
+     *                         {@code KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092})
+     * @param clientId         producer client id (default {@code fleet-events-poller})
+     * @param producer         extra producer properties; {@code acks} and {@code enable.idempotence} cannot be
+     *                         weakened
+     */
+    public record Kafka(String bootstrapServers, @DefaultValue("fleet-events-poller") String clientId,
+                        Map<String, String> producer) {
+        public Kafka {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("poller.kafka.bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) must"
+                        + " be set");
+            }
+            producer = producer == null ? Map.of() : Map.copyOf(producer);
+        }
+    }
+
+    /**
+     * Health.
+     *
+     * @param maxConsecutiveFailures DOWN after this many failed cycles in a row (default 3); any 401/403 is DOWN at once
+     */
+    public record Health(@DefaultValue("3") int maxConsecutiveFailures) {
+        public Health {
+            if (maxConsecutiveFailures < 1) {
+                throw new IllegalArgumentException("poller.health.max-consecutive-failures must be >= 1, was "
+                        + maxConsecutiveFailures);
+            }
+        }
+    }
+
+    private static void positive(Duration value, String key) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be a positive duration, was " + value);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.fleetevents.poller.coder;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The port to a Coder deployment: what one poll cycle reads. */
+public interface CoderClient {
+
+    /**
+     * Streams every workspace visible to the token to {@code sink}, each workspace id at most once, as Coder's raw
+     * JSON object (unknown fields kept). Retries transient failures until {@code deadline}; on failure some
+     * workspaces may already have been delivered, and the cycle must then be treated as incomplete.
+     *
+     * @return what the listing reported: Coder's {@code count} and how many distinct workspaces were delivered
+     * @throws CoderException when the listing cannot be completed
+     */
+    ListingStats streamWorkspaces(Instant deadline, Consumer<ObjectNode> sink);
+
+    /**
+     * The Coder Tasks by workspace id, or empty when this deployment has no Tasks API (404 or 403 on both the GA and
+     * the experimental path).
+     *
+     * @throws CoderException when the Tasks API exists but cannot be read
+     */
+    Optional<Map<String, ObjectNode>> tasksByWorkspace(Instant deadline);
+
+    /** What a completed workspace listing reported. */
+    record ListingStats(int reportedCount, int delivered, int requests) {
+    }
+}

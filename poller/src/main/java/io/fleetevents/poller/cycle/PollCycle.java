@@ -1,0 +1,168 @@
+package io.fleetevents.poller.cycle;
+
+import io.fleetevents.poller.coder.CoderClient;
+import io.fleetevents.poller.coder.CoderException;
+import io.fleetevents.poller.coder.CoderRateLimitedException;
+import io.fleetevents.poller.publish.Partitioning;
+import io.fleetevents.poller.publish.SnapshotSink;
+import io.fleetevents.poller.snapshot.AgentObservation;
+import io.fleetevents.poller.snapshot.ChangeDetector;
+import io.fleetevents.poller.snapshot.ChangeDetector.Decision;
+import io.fleetevents.poller.snapshot.Fingerprint;
+import io.fleetevents.poller.snapshot.TickingFields;
+import io.fleetevents.poller.snapshot.WorkspaceSplitter;
+import io.fleetevents.schemas.AgentSnapshot;
+import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.RawJson;
+import io.fleetevents.schemas.SnapshotRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One poll cycle: read the Tasks (when Coder has them), stream the workspace list, split each workspace into agent
+ * observations, write those that changed (or are due a refresh) to their partition as they arrive, wait for every
+ * acknowledgement, and only then write one {@link CycleMarker} per partition with the keys present there. Any
+ * failure before that point — a page that cannot be fetched, a malformed body, a send that is not acknowledged, the
+ * cycle deadline — ends the cycle without markers, so the processor never concludes anything from a partial view.
+ */
+public final class PollCycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollCycle.class);
+
+    private final CoderClient coder;
+    private final SnapshotSink sink;
+    private final ChangeDetector detector;
+    private final TickingFields ticking;
+    private final String deployment;
+    private final Duration cycleTimeout;
+    private final Clock clock;
+
+    public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
+                     String deployment, Duration cycleTimeout, Clock clock) {
+        this.coder = coder;
+        this.sink = sink;
+        this.detector = detector;
+        this.ticking = ticking;
+        this.deployment = deployment;
+        this.cycleTimeout = cycleTimeout;
+        this.clock = clock;
+    }
+
+    /** Runs one cycle with this poll id. Never throws for Coder or Kafka failures: they are in the outcome. */
+    public CycleOutcome run(long pollId) {
+        long startNanos = System.nanoTime();
+        Instant started = clock.instant();
+        Instant deadline = started.plus(cycleTimeout);
+        long bytesBefore = sink.bytesSent();
+        Progress progress = new Progress();
+        try {
+            int partitions = sink.partitions(remaining(deadline));
+            Map<String, ObjectNode> tasks = coder.tasksByWorkspace(deadline).orElse(Map.of());
+            List<List<String>> rosters = new ArrayList<>(partitions);
+            for (int p = 0; p < partitions; p++) {
+                rosters.add(new ArrayList<>());
+            }
+            Set<String> present = new HashSet<>();
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            AtomicInteger written = progress.written;
+            Instant observedAt = clock.instant();
+            coder.streamWorkspaces(deadline, workspace -> {
+                progress.workspaces++;
+                for (AgentObservation observation : WorkspaceSplitter.split(workspace, tasks)) {
+                    progress.agents++;
+                    String key = observation.key();
+                    int partition = Partitioning.partition(key, partitions);
+                    rosters.get(partition).add(key);
+                    present.add(key);
+                    long fingerprint = Fingerprint.of(observation, ticking);
+                    Decision decision = detector.decide(key, fingerprint, observedAt);
+                    if (!decision.write()) {
+                        progress.skipped++;
+                        continue;
+                    }
+                    AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
+                            pollId, observedAt, key,
+                            observation.agent() == null ? null : RawJson.of(observation.agent()),
+                            RawJson.of(observation.workspace()),
+                            observation.task() == null ? null : RawJson.of(observation.task()));
+                    acks.add(sink.send(partition, key, snapshot).thenRun(() -> {
+                        detector.written(key, fingerprint, decision, observedAt);
+                        written.incrementAndGet();
+                    }));
+                }
+            });
+            await(acks, deadline, "snapshots");
+            progress.snapshots = written.get();
+            Instant completed = clock.instant();
+            List<CompletableFuture<Void>> markerAcks = new ArrayList<>(partitions);
+            for (int p = 0; p < partitions; p++) {
+                CycleMarker marker = new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
+                        completed, p, partitions, rosters.get(p));
+                markerAcks.add(sink.send(p, CycleMarker.RECORD_KEY, marker));
+            }
+            await(markerAcks, deadline, "cycle markers");
+            detector.retainOnly(present);
+            return new CycleOutcome(pollId, true, Duration.ofNanos(System.nanoTime() - startNanos),
+                    progress.workspaces, progress.agents, progress.snapshots, progress.skipped, partitions,
+                    sink.bytesSent() - bytesBefore, null, null, Duration.ZERO);
+        } catch (CoderException e) {
+            Duration retryAfter = e instanceof CoderRateLimitedException r ? r.retryAfter() : Duration.ZERO;
+            return failed(pollId, startNanos, progress, bytesBefore, e.reason(), e.getMessage(), retryAfter);
+        } catch (SnapshotSink.PublishException e) {
+            return failed(pollId, startNanos, progress, bytesBefore, "publish", e.getMessage(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.error("poll cycle {} failed unexpectedly", pollId, e);
+            return failed(pollId, startNanos, progress, bytesBefore, "internal", e.toString(), Duration.ZERO);
+        }
+    }
+
+    private CycleOutcome failed(long pollId, long startNanos, Progress progress, long bytesBefore, String reason,
+                                String message, Duration retryAfter) {
+        return new CycleOutcome(pollId, false, Duration.ofNanos(System.nanoTime() - startNanos), progress.workspaces,
+                progress.agents, progress.written.get(), progress.skipped, 0, sink.bytesSent() - bytesBefore, reason,
+                message, retryAfter);
+    }
+
+    private Duration remaining(Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private void await(List<CompletableFuture<Void>> acks, Instant deadline, String what) {
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, remaining(deadline).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new SnapshotSink.PublishException("Kafka did not acknowledge all " + what + ": " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new SnapshotSink.PublishException("Kafka did not acknowledge all " + what
+                    + " before the cycle deadline", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotSink.PublishException("interrupted waiting for " + what, e);
+        }
+    }
+
+    private static final class Progress {
+        int workspaces;
+        int agents;
+        int snapshots;
+        int skipped;
+        final AtomicInteger written = new AtomicInteger();
+    }
+}

@@ -1,0 +1,134 @@
+package io.fleetevents.poller.snapshot;
+
+import io.fleetevents.poller.coder.CoderProtocolException;
+import io.fleetevents.schemas.AgentKeys;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Splits one Coder workspace into agent observations. Every agent of {@code latest_build.resources[].agents} is its
+ * own observation, sub-agents ({@code parent_id} set) included; a workspace without any agent (a failed, pending or
+ * stopped build) is one agent-less observation keyed {@code <workspace_id>/}.
+ *
+ * <p>The workspace JSON of every observation has {@code resources[].agents} emptied (an empty array where there were
+ * agents) and Coder's stale-app-status rule applied: when the latest build is a {@code start} and
+ * {@code latest_app_status.created_at <= latest_build.created_at}, {@code latest_app_status} is set to null, exactly
+ * what Coder's Tasks API does, so a status of a previous build can never be mistaken for news.
+ *
+ * <p>The workspace's Task goes to the agent it names ({@code workspace_agent_id}), else to the first top-level
+ * agent, else to the agent-less observation: one observation per workspace carries it.
+ */
+public final class WorkspaceSplitter {
+
+    private WorkspaceSplitter() {
+    }
+
+    /**
+     * Splits {@code workspace}, which it modifies (agents are detached from it).
+     *
+     * @param tasksByWorkspace Tasks by workspace id; empty when there are none or no Tasks API
+     * @throws CoderProtocolException when the workspace has no id
+     */
+    public static List<AgentObservation> split(ObjectNode workspace, Map<String, ObjectNode> tasksByWorkspace) {
+        String workspaceId = workspace.path("id").asString("");
+        if (workspaceId.isBlank()) {
+            throw new CoderProtocolException("a workspace has no id", 200, null);
+        }
+        List<ObjectNode> agents = detachAgents(workspace);
+        applyStaleAppStatusRule(workspace);
+        ObjectNode task = tasksByWorkspace.get(workspaceId);
+        List<AgentObservation> out = new ArrayList<>(Math.max(1, agents.size()));
+        if (agents.isEmpty()) {
+            out.add(new AgentObservation(AgentKeys.key(workspaceId, null), null, workspace, task));
+            return out;
+        }
+        ObjectNode taskAgent = task == null ? null : taskAgent(agents, task);
+        Set<String> names = new HashSet<>();
+        for (ObjectNode agent : agents) {
+            String name = agent.path("name").asString("");
+            if (name.isBlank() || !names.add(name) || name.contains("/")) {
+                throw new CoderProtocolException("workspace " + workspaceId + " has an agent with a missing,"
+                        + " duplicate or invalid name '" + name + "'", 200, null);
+            }
+            out.add(new AgentObservation(AgentKeys.key(workspaceId, name), agent, workspace,
+                    agent == taskAgent ? task : null));
+        }
+        return out;
+    }
+
+    private static List<ObjectNode> detachAgents(ObjectNode workspace) {
+        List<ObjectNode> agents = new ArrayList<>();
+        JsonNode resources = workspace.path("latest_build").path("resources");
+        if (!resources.isArray()) {
+            return agents;
+        }
+        for (JsonNode resource : resources) {
+            JsonNode list = resource.get("agents");
+            if (list != null && list.isArray() && resource instanceof ObjectNode objectResource) {
+                for (JsonNode agent : list) {
+                    if (agent instanceof ObjectNode objectAgent) {
+                        agents.add(objectAgent);
+                    }
+                }
+                objectResource.set("agents", new ArrayNode(JsonNodeFactory.instance));
+            }
+        }
+        return agents;
+    }
+
+    /** Coder's rule (coder-api.md §6); public so the rule itself is tested on its own. */
+    public static boolean isStale(JsonNode latestAppStatus, JsonNode latestBuild) {
+        if (latestAppStatus == null || !latestAppStatus.isObject()) {
+            return false;
+        }
+        if (!"start".equals(latestBuild.path("transition").asString(""))) {
+            return false;
+        }
+        Instant status = instant(latestAppStatus.path("created_at"));
+        Instant build = instant(latestBuild.path("created_at"));
+        return status != null && build != null && !status.isAfter(build);
+    }
+
+    private static void applyStaleAppStatusRule(ObjectNode workspace) {
+        if (isStale(workspace.get("latest_app_status"), workspace.path("latest_build"))) {
+            workspace.putNull("latest_app_status");
+        }
+    }
+
+    private static ObjectNode taskAgent(List<ObjectNode> agents, ObjectNode task) {
+        String agentId = task.path("workspace_agent_id").asString("");
+        for (ObjectNode agent : agents) {
+            if (!agentId.isEmpty() && agentId.equals(agent.path("id").asString(""))) {
+                return agent;
+            }
+        }
+        for (ObjectNode agent : agents) {
+            JsonNode parent = agent.get("parent_id");
+            if (parent == null || parent.isNull()) {
+                return agent;
+            }
+        }
+        return agents.get(0);
+    }
+
+    static Instant instant(JsonNode node) {
+        if (node == null || !node.isString()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.asString()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
