@@ -1,0 +1,2 @@
+/** End-to-end tests: the real app, a real Kafka broker, real sockets. */
+package io.fleetevents.broadcaster.it;
