@@ -158,11 +158,15 @@ public final class AgentDiff {
             metadata.put("previous_agent_id", previous.agentId());
         }
         // While connected, disconnected_at is the last disconnect before this connection: it names the occurrence.
+        // Without it, a reconnection after a disconnect we saw is named by the poll that observed it.
         String reconnectAfter = agent.disconnectedAt();
-        String when = reconnectAfter == null ? agent.firstConnectedAt() : agent.lastConnectedAt();
+        boolean reconnect = reconnectAfter != null || "disconnected".equals(prevStatus) || "off".equals(prevLifecycle);
+        String occurrence = reconnectAfter != null ? reconnectAfter
+                : reconnect ? "poll:" + ctx.snapshot.pollId() : "first";
+        String when = reconnect ? agent.lastConnectedAt() : agent.firstConnectedAt();
         return ctx.event(EventType.AGENT_CONNECTED, EventSeverity.INFO, time(when, ctx), null, "Agent connected",
                 metadata, beforeFields(previous, prevStatus, prevLifecycle), fields(agent.status(), agent.lifecycle()),
-                agent.id(), "connected", Objects.requireNonNullElse(reconnectAfter, "first"));
+                agent.id(), "connected", occurrence);
     }
 
     private static EventNotification wentDown(Context ctx, String prevStatus, String prevLifecycle) {
