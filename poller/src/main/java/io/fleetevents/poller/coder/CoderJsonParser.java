@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,7 +28,9 @@ public final class CoderJsonParser {
 
     /** A parser over a plain {@link JsonMapper}. */
     public static CoderJsonParser create() {
-        return new CoderJsonParser(JsonMapper.builder().build());
+        // Elements are read one by one from a shared parser: what follows an element is not "trailing".
+        return new CoderJsonParser(JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build());
     }
 
     /**

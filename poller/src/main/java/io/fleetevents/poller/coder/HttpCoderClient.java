@@ -105,7 +105,7 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        this.parser = new CoderJsonParser(JsonMapper.builder().build());
+        this.parser = CoderJsonParser.create();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coder-client-watchdog");
             t.setDaemon(true);

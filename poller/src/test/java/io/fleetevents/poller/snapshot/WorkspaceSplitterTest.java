@@ -1,0 +1,143 @@
+package io.fleetevents.poller.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetevents.poller.coder.CoderProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class WorkspaceSplitterTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String WS_ID = "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f4a1b23";
+
+    static ObjectNode exampleWorkspace() throws IOException {
+        try (InputStream in = WorkspaceSplitterTest.class.getResourceAsStream("/coder/workspaces-example.json")) {
+            return (ObjectNode) JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .path("workspaces").get(0);
+        }
+    }
+
+    static ObjectNode exampleTask() throws IOException {
+        try (InputStream in = WorkspaceSplitterTest.class.getResourceAsStream("/coder/task-example.json")) {
+            return (ObjectNode) JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static ArrayNode agents(ObjectNode ws) {
+        return (ArrayNode) ws.path("latest_build").path("resources").get(0).path("agents");
+    }
+
+    private static ObjectNode subAgentOf(ObjectNode main) {
+        ObjectNode sub = main.deepCopy();
+        sub.put("id", "dd44ee55-ff66-4a77-8b88-99aabbccdd00");
+        sub.put("parent_id", main.path("id").asString());
+        sub.put("name", "devcontainer");
+        sub.putArray("apps");
+        return sub;
+    }
+
+    @Test
+    void shouldMakeOneObservationPerAgentKeyedByWorkspaceIdAndAgentName() throws IOException {
+        ObjectNode ws = exampleWorkspace();
+        agents(ws).add(subAgentOf((ObjectNode) agents(ws).get(0)));
+
+        List<AgentObservation> observations = WorkspaceSplitter.split(ws, Map.of());
+
+        assertThat(observations).extracting(AgentObservation::key)
+                .containsExactly(WS_ID + "/main", WS_ID + "/devcontainer");
+        assertThat(observations.get(1).agent().path("parent_id").asString())
+                .isEqualTo(observations.get(0).agent().path("id").asString());
+        assertThat(observations.get(0).workspace().path("latest_build").path("resources").get(0).path("agents"))
+                .isEmpty();
+        assertThat(observations.get(0).workspace().path("latest_build").path("resources").get(0).path("type")
+                .asString()).isEqualTo("kubernetes_deployment");
+    }
+
+    @Test
+    void shouldReportAWorkspaceWithoutAgentsAsOneAgentlessObservation() throws IOException {
+        ObjectNode ws = exampleWorkspace();
+        ((ObjectNode) ws.path("latest_build")).put("status", "failed");
+        ((ObjectNode) ws.path("latest_build")).putArray("resources");
+
+        List<AgentObservation> observations = WorkspaceSplitter.split(ws, Map.of());
+
+        assertThat(observations).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo(WS_ID + "/");
+            assertThat(o.agent()).isNull();
+        });
+    }
+
+    @Test
+    void shouldNullALatestAppStatusThatIsNotNewerThanTheLatestStartBuild() throws IOException {
+        ObjectNode stale = exampleWorkspace();
+        ((ObjectNode) stale.path("latest_app_status")).put("created_at", "2026-03-02T08:01:12.400Z");
+        ObjectNode fresh = exampleWorkspace();
+        ObjectNode stopped = exampleWorkspace();
+        ((ObjectNode) stopped.path("latest_build")).put("transition", "stop");
+        ((ObjectNode) stopped.path("latest_app_status")).put("created_at", "2026-03-01T00:00:00Z");
+
+        AgentObservation staleObs = WorkspaceSplitter.split(stale, Map.of()).get(0);
+        AgentObservation freshObs = WorkspaceSplitter.split(fresh, Map.of()).get(0);
+        AgentObservation stoppedObs = WorkspaceSplitter.split(stopped, Map.of()).get(0);
+
+        assertThat(staleObs.workspace().get("latest_app_status").isNull()).isTrue();
+        assertThat(freshObs.workspace().path("latest_app_status").path("state").asString()).isEqualTo("complete");
+        assertThat(stoppedObs.workspace().path("latest_app_status").isObject()).isTrue();
+    }
+
+    @Test
+    void shouldAttachTheTaskToTheAgentItNamesOnly() throws IOException {
+        ObjectNode ws = exampleWorkspace();
+        ObjectNode main = (ObjectNode) agents(ws).get(0);
+        agents(ws).insert(0, subAgentOf(main));
+        ObjectNode task = exampleTask();
+
+        List<AgentObservation> observations = WorkspaceSplitter.split(ws, Map.of(WS_ID, task));
+
+        assertThat(observations).filteredOn(o -> o.task() != null).singleElement()
+                .satisfies(o -> assertThat(o.key()).isEqualTo(WS_ID + "/main"));
+    }
+
+    @Test
+    void shouldAttachTheTaskToTheAgentlessObservationWhenThereIsNoAgent() throws IOException {
+        ObjectNode ws = exampleWorkspace();
+        ((ObjectNode) ws.path("latest_build")).putArray("resources");
+
+        List<AgentObservation> observations = WorkspaceSplitter.split(ws, Map.of(WS_ID, exampleTask()));
+
+        assertThat(observations.get(0).task()).isNotNull();
+    }
+
+    @Test
+    void shouldRejectAWorkspaceWithoutIdOrWithDuplicateAgentNames() throws IOException {
+        ObjectNode noId = exampleWorkspace();
+        noId.remove("id");
+        ObjectNode duplicate = exampleWorkspace();
+        agents(duplicate).add(agents(duplicate).get(0).deepCopy());
+
+        assertThatThrownBy(() -> WorkspaceSplitter.split(noId, Map.of())).isInstanceOf(CoderProtocolException.class);
+        assertThatThrownBy(() -> WorkspaceSplitter.split(duplicate, Map.of()))
+                .isInstanceOf(CoderProtocolException.class).hasMessageContaining("duplicate");
+    }
+
+    @Test
+    void shouldToleratePreSubAgentCoderWithoutParentIdAndOmittedOptionals() throws IOException {
+        ObjectNode ws = exampleWorkspace();
+        ObjectNode agent = (ObjectNode) agents(ws).get(0);
+        agent.remove(List.of("parent_id", "first_connected_at", "last_connected_at", "ready_at", "latency"));
+        ws.remove(List.of("task_id", "latest_app_status", "ttl_ms"));
+
+        List<AgentObservation> observations = WorkspaceSplitter.split(ws, Map.of());
+
+        assertThat(observations).singleElement().satisfies(o -> assertThat(o.key()).isEqualTo(WS_ID + "/main"));
+    }
+}
