@@ -75,39 +75,39 @@ public final class ProcessorTopology {
                 .process(() -> new SnapshotProcessor(config.capacity(), listener), Named.as(AGENT_DIFF),
                         AGENT_STATE_STORE, CYCLE_PROGRESS_STORE);
 
-        Map<String, KStream<String, Emit>> diffBranches = diffOutput.split(Named.as("diff-"))
+        Map<String, KStream<String, Emit>> diffBranches = diffOutput.split(Named.as("diff-output-"))
                 .branch((k, v) -> v instanceof Emit.Event, Branched.as("events"))
                 .branch((k, v) -> v instanceof Emit.DeadLetter, Branched.as("dead-letters"))
                 .branch((k, v) -> v instanceof Emit.Partial, Branched.as("partials"))
                 .noDefaultBranch();
 
-        diffBranches.get("diff-events")
+        diffBranches.get("diff-output-events")
                 .mapValues(v -> ((Emit.Event) v).event(), Named.as("diff-event-values"))
                 .to(topics.events(), events("diff-events-sink"));
 
-        diffBranches.get("diff-dead-letters")
+        diffBranches.get("diff-output-dead-letters")
                 .map((k, v) -> KeyValue.pair(((Emit.DeadLetter) v).key(), ((Emit.DeadLetter) v).value()),
                         Named.as("dead-letter-records"))
                 .to(topics.deadLetter(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("dead-letter-sink"));
 
-        KStream<String, Emit> cycleOutput = diffBranches.get("diff-partials")
+        KStream<String, Emit> cycleOutput = diffBranches.get("diff-output-partials")
                 .mapValues(v -> ((Emit.Partial) v).partial(), Named.as("partial-values"))
                 .repartition(Repartitioned.<String, CapacityPartial>as(CAPACITY_PARTIALS_TOPIC)
                         .withKeySerde(Serdes.String()).withValueSerde(new CapacityPartialSerde()))
                 .process(() -> new CapacityCycleProcessor(config.capacity(), listener), Named.as(CAPACITY_CYCLE),
                         CAPACITY_PARTIALS_STORE, CAPACITY_ALERTS_STORE);
 
-        Map<String, KStream<String, Emit>> cycleBranches = cycleOutput.split(Named.as("cycle-"))
+        Map<String, KStream<String, Emit>> cycleBranches = cycleOutput.split(Named.as("cycle-output-"))
                 .branch((k, v) -> v instanceof Emit.Sample, Branched.as("samples"))
                 .branch((k, v) -> v instanceof Emit.Event, Branched.as("events"))
                 .noDefaultBranch();
 
-        cycleBranches.get("cycle-samples")
+        cycleBranches.get("cycle-output-samples")
                 .mapValues(v -> ((Emit.Sample) v).sample(), Named.as("cycle-sample-values"))
                 .to(topics.capacity(), Produced.with(Serdes.String(), Topics.FLEET_CAPACITY.valueSerde())
                         .withName("capacity-samples-sink"));
-        cycleBranches.get("cycle-events")
+        cycleBranches.get("cycle-output-events")
                 .mapValues(v -> ((Emit.Event) v).event(), Named.as("cycle-event-values"))
                 .to(topics.events(), events("capacity-events-sink"));
 

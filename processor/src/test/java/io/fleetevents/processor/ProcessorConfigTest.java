@@ -1,0 +1,35 @@
+package io.fleetevents.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetevents.processor.capacity.CapacityPolicy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProcessorConfigTest {
+
+    @Test
+    void shouldDefaultToExactlyOnceInMemoryStoresAndTheContractTopics() {
+        ProcessorConfig config = ProcessorConfig.defaults();
+
+        assertThat(config.streams().processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.streams().storeType()).isEqualTo("in-memory");
+        assertThat(config.topics().snapshots()).isEqualTo("coder.agent-snapshots");
+        assertThat(config.topics().deadLetter()).isEqualTo("coder.agent-snapshots.dlq");
+        assertThat(config.capacity().warningThreshold()).isEqualTo(0.80);
+        assertThat(config.capacity().criticalThreshold()).isEqualTo(0.95);
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadValue() {
+        assertThatThrownBy(() -> new CapacityPolicy(1.5, null, null, null, null, null))
+                .hasMessageContaining("fleet.processor.capacity.warning-threshold");
+        assertThatThrownBy(() -> new CapacityPolicy(null, null, null, null, List.of("team"), null))
+                .hasMessageContaining("fleet.processor.capacity.scopes");
+        assertThatThrownBy(() -> new ProcessorConfig.StreamsConfig("exactly_once", null, null, null, null, null, null, null))
+                .hasMessageContaining("fleet.processor.streams.processing-guarantee");
+        assertThatThrownBy(() -> new ProcessorConfig.TopicsConfig(null, null, null, null, 0, null, null))
+                .hasMessageContaining("fleet.processor.topics.partitions");
+    }
+}
