@@ -19,10 +19,20 @@ import java.time.Clock;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the poller from {@link PollerProperties}. The lifecycle is {@link PollerLifecycle}'s alone. */
 @Configuration(proxyBeanMethods = false)
 class PollerConfiguration {
+
+    /** {@link PollerProperties} with environment fallbacks applied: the only configuration the beans below read. */
+    record Resolved(PollerProperties value) {
+    }
+
+    @Bean
+    Resolved resolvedPollerProperties(PollerProperties props, Environment environment) {
+        return new Resolved(props.resolved(environment));
+    }
 
     @Bean
     Clock pollerClock() {
@@ -40,7 +50,8 @@ class PollerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HttpCoderClient coderClient(PollerProperties props, PollerMetrics metrics, Clock pollerClock) {
+    HttpCoderClient coderClient(Resolved resolved, PollerMetrics metrics, Clock pollerClock) {
+        PollerProperties props = resolved.value();
         PollerProperties.Coder coder = props.coder();
         PollerProperties.Retry retry = props.retry();
         return new HttpCoderClient(new HttpCoderClient.Settings(coder.url(), token(coder), coder.pageSize(),
@@ -49,7 +60,8 @@ class PollerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaSnapshotSink snapshotSink(PollerProperties props) {
+    KafkaSnapshotSink snapshotSink(Resolved resolved) {
+        PollerProperties props = resolved.value();
         PollerProperties.TopicSettings topic = props.topic();
         return new KafkaSnapshotSink(Topics.AGENT_SNAPSHOTS.withName(topic.name()), props.kafka().bootstrapServers(),
                 props.kafka().clientId(), props.kafka().producer(),
@@ -58,8 +70,9 @@ class PollerConfiguration {
     }
 
     @Bean
-    PollLoop pollLoop(PollerProperties props, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
+    PollLoop pollLoop(Resolved resolved, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
                       PollerHealth pollerHealth, PollerMetrics pollerMetrics, Clock pollerClock) {
+        PollerProperties props = resolved.value();
         TickingFields ticking;
         try {
             ticking = new TickingFields(props.tickingFields());

@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * The poller's whole configuration, bound from {@code poller.*} (docs/poller.md lists every key). Validated when
  * bound: a bad value fails start-up with a message naming the key.
  *
  * @param coder          how to reach Coder
- * @param deployment     name of the polled deployment in every record; blank = the host of {@code poller.coder.url}
+ * @param deployment     name of the polled deployment in every record; blank = {@code CODER_DEPLOYMENT}, else the
+ *                       host of {@code poller.coder.url}
  * @param interval       target time between cycle starts (default 5 s)
  * @param cycleTimeout   budget of one cycle: fetching, retries, publishing, markers (default 60 s)
  * @param fullRefresh    an unchanged agent is written again at least this often (default 5 min)
@@ -46,12 +48,52 @@ public record PollerProperties(
         positive(cycleTimeout, "poller.cycle-timeout");
         positive(fullRefresh, "poller.full-refresh");
         tickingFields = tickingFields == null ? List.of() : List.copyOf(tickingFields);
-        if (deployment == null || deployment.isBlank()) {
-            deployment = coder.url().getHost();
-        }
-        if (!deployment.matches("[A-Za-z0-9._:-]+")) {
+        if (deployment != null && !deployment.isBlank() && !deployment.matches("[A-Za-z0-9._:-]+")) {
             throw new IllegalArgumentException("poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
                     + deployment + "'");
+        }
+    }
+
+    /**
+     * These properties with their environment fallbacks applied and checked complete: {@code poller.coder.url} ←
+     * {@code CODER_URL}; {@code poller.coder.token} ← {@code CODER_SESSION_TOKEN}; {@code poller.coder.token-file} ←
+     * {@code CODER_SESSION_TOKEN_FILE}; {@code poller.deployment} ← {@code CODER_DEPLOYMENT} ← the URL's host;
+     * {@code poller.kafka.bootstrap-servers} ← {@code spring.kafka.bootstrap-servers} ← {@code KAFKA_BOOTSTRAP_SERVERS}
+     * ← {@code localhost:9092}.
+     *
+     * @throws IllegalArgumentException naming the missing key
+     */
+    public PollerProperties resolved(PropertyResolver env) {
+        URI url = coder.url() != null && !coder.url().toString().isBlank() ? coder.url()
+                : uri(env.getProperty("CODER_URL"));
+        Coder resolvedCoder = new Coder(url, first(coder.token(), env.getProperty("CODER_SESSION_TOKEN")),
+                first(coder.tokenFile(), env.getProperty("CODER_SESSION_TOKEN_FILE")), coder.pageSize(),
+                coder.connectTimeout(), coder.requestTimeout(), coder.tasks(), coder.tasksProbeInterval());
+        resolvedCoder.requireComplete();
+        String resolvedDeployment = first(deployment, env.getProperty("CODER_DEPLOYMENT"));
+        if (resolvedDeployment == null) {
+            resolvedDeployment = url.getHost();
+        }
+        String bootstrap = first(kafka.bootstrapServers(), first(env.getProperty("spring.kafka.bootstrap-servers"),
+                first(env.getProperty("KAFKA_BOOTSTRAP_SERVERS"), "localhost:9092")));
+        return new PollerProperties(resolvedCoder, resolvedDeployment, interval, cycleTimeout, fullRefresh,
+                tickingFields, retry, backoff, topic, new Kafka(bootstrap, kafka.clientId(), kafka.producer()), health,
+                autostart);
+    }
+
+    private static String first(String value, String fallback) {
+        return value != null && !value.isBlank() ? value.trim() : fallback == null || fallback.isBlank() ? null
+                : fallback.trim();
+    }
+
+    private static URI uri(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("CODER_URL is not a URL: " + e.getMessage(), e);
         }
     }
 
@@ -79,16 +121,10 @@ public record PollerProperties(
             @DefaultValue("5m") Duration tasksProbeInterval) {
 
         public Coder {
-            if (url == null || url.toString().isBlank()) {
-                throw new IllegalArgumentException("poller.coder.url (or CODER_URL) must be set to Coder's base URL");
-            }
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+            if (url != null && !url.toString().isBlank()
+                    && (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null)) {
                 throw new IllegalArgumentException("poller.coder.url must be an http(s) URL with a host, was '" + url
                         + "'");
-            }
-            if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
-                throw new IllegalArgumentException("poller.coder.token (or CODER_SESSION_TOKEN) or"
-                        + " poller.coder.token-file (or CODER_SESSION_TOKEN_FILE) must be set");
             }
             if (pageSize < 0) {
                 throw new IllegalArgumentException("poller.coder.page-size must be >= 0, was " + pageSize);
@@ -96,6 +132,16 @@ public record PollerProperties(
             positive(connectTimeout, "poller.coder.connect-timeout");
             positive(requestTimeout, "poller.coder.request-timeout");
             positive(tasksProbeInterval, "poller.coder.tasks-probe-interval");
+        }
+
+        void requireComplete() {
+            if (url == null || url.toString().isBlank()) {
+                throw new IllegalArgumentException("poller.coder.url (or CODER_URL) must be set to Coder's base URL");
+            }
+            if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
+                throw new IllegalArgumentException("poller.coder.token (or CODER_SESSION_TOKEN) or"
+                        + " poller.coder.token-file (or CODER_SESSION_TOKEN_FILE) must be set");
+            }
         }
 
         @Override
@@ -181,10 +227,6 @@ public record PollerProperties(
     public record Kafka(String bootstrapServers, @DefaultValue("fleet-events-poller") String clientId,
                         Map<String, String> producer) {
         public Kafka {
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("poller.kafka.bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) must"
-                        + " be set");
-            }
             producer = producer == null ? Map.of() : Map.copyOf(producer);
         }
     }

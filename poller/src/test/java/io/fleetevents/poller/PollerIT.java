@@ -1,0 +1,394 @@
+package io.fleetevents.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetevents.codersim.CoderSim;
+import io.fleetevents.codersim.CoderSimConfig;
+import io.fleetevents.codersim.Fault;
+import io.fleetevents.codersim.FaultKind;
+import io.fleetevents.poller.cycle.CycleOutcome;
+import io.fleetevents.poller.cycle.PollLoop;
+import io.fleetevents.poller.publish.Partitioning;
+import io.fleetevents.schemas.AgentSnapshot;
+import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.SnapshotRecord;
+import io.fleetevents.schemas.Topics;
+import io.fleetevents.testing.KafkaTestBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The poller against coder-sim over real HTTP, into a real Kafka broker: records, keys, partitions, headers and
+ * markers as DESIGN.md says, and each fault of the issue.
+ */
+class PollerIT {
+
+    private static final int PARTITIONS = 3;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final String topic = KafkaTestBroker.uniqueTopic("snapshots");
+    private CoderSim sim;
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        Collections.reverse(closeables);
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private CoderSim startSim() {
+        sim = CoderSim.start(CoderSimConfig.builder().workspaces(0).scripted().build());
+        closeables.add(sim);
+        sim.createWorkspace("alice", "fix-flaky-tests", "claude-code", true, true);
+        sim.createWorkspace("bob", "devbox", "devbox", false, false);
+        sim.createWorkspace("carol", "broken", "claude-code", false, false);
+        sim.failBuild("carol/broken", "terraform apply: quota exceeded");
+        return sim;
+    }
+
+    private ConfigurableApplicationContext startPoller(boolean autostart, String token, String... extra) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("server.port", "0");
+        props.put("poller.coder.url", sim.url().toString());
+        props.put("poller.coder.token", token);
+        props.put("poller.deployment", "sim");
+        props.put("poller.interval", "300ms");
+        props.put("poller.cycle-timeout", "15s");
+        props.put("poller.retry.initial-backoff", "20ms");
+        props.put("poller.retry.max-backoff", "100ms");
+        props.put("poller.topic.name", topic);
+        props.put("poller.topic.partitions", Integer.toString(PARTITIONS));
+        props.put("poller.autostart", Boolean.toString(autostart));
+        props.put("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
+        for (String kv : extra) {
+            int eq = kv.indexOf('=');
+            props.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(PollerApplication.class)
+                .properties(props).run();
+        closeables.add(context);
+        return context;
+    }
+
+    private static PollLoop loop(ConfigurableApplicationContext context) {
+        return context.getBean(PollLoop.class);
+    }
+
+    private TopicReader reader() {
+        TopicReader reader = new TopicReader(topic);
+        closeables.add(reader);
+        return reader;
+    }
+
+    private static Set<String> snapshotKeys(List<ConsumerRecord<String, SnapshotRecord>> records, long pollId) {
+        return records.stream().filter(r -> r.value() instanceof AgentSnapshot s && s.pollId() == pollId)
+                .map(ConsumerRecord::key).collect(Collectors.toSet());
+    }
+
+    private static List<CycleMarker> markers(List<ConsumerRecord<String, SnapshotRecord>> records, long pollId) {
+        return records.stream().map(ConsumerRecord::value)
+                .filter(v -> v instanceof CycleMarker m && m.pollId() == pollId).map(v -> (CycleMarker) v).toList();
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
+        String port = context.getEnvironment().getProperty("local.server.port");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldPublishOneSnapshotPerAgentThenAMarkerPerPartitionWithItsRoster() throws Exception {
+        startSim();
+        String alice = sim.workspaceId("alice/fix-flaky-tests") + "/";
+        String bob = sim.workspaceId("bob/devbox") + "/";
+        String carol = sim.workspaceId("carol/broken") + "/";
+        Set<String> expectedKeys = Set.of(alice + "main", alice + "devcontainer", bob + "main", carol);
+        ConfigurableApplicationContext poller = startPoller(true, sim.token());
+        TopicReader reader = reader();
+
+        await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> reader.poll().stream()
+                .filter(r -> r.value() instanceof CycleMarker).count() >= 2L * PARTITIONS);
+        List<ConsumerRecord<String, SnapshotRecord>> records = reader.records();
+        long firstPoll = records.stream().filter(r -> r.value() instanceof CycleMarker)
+                .mapToLong(r -> r.value().pollId()).min().orElseThrow();
+
+        assertThat(snapshotKeys(records, firstPoll)).isEqualTo(expectedKeys);
+        assertThat(markers(records, firstPoll)).hasSize(PARTITIONS)
+                .allSatisfy(m -> assertThat(m.partitionCount()).isEqualTo(PARTITIONS));
+        for (ConsumerRecord<String, SnapshotRecord> record : records) {
+            if (record.value() instanceof AgentSnapshot snapshot) {
+                assertThat(record.partition()).isEqualTo(Partitioning.partition(record.key(), PARTITIONS));
+                assertThat(snapshot.agentKey()).isEqualTo(record.key());
+                assertThat(snapshot.deployment()).isEqualTo("sim");
+                assertThat(header(record, "kind")).isEqualTo(AgentSnapshot.KIND);
+            } else {
+                CycleMarker marker = (CycleMarker) record.value();
+                assertThat(record.key()).isEqualTo(CycleMarker.RECORD_KEY);
+                assertThat(record.partition()).isEqualTo(marker.partition());
+                assertThat(header(record, "kind")).isEqualTo(CycleMarker.KIND);
+                assertThat(marker.agentKeys()).allSatisfy(k ->
+                        assertThat(Partitioning.partition(k, PARTITIONS)).isEqualTo(marker.partition()));
+            }
+        }
+        assertThat(markers(records, firstPoll).stream().flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrderElementsOf(expectedKeys);
+        AgentSnapshot main = records.stream().map(ConsumerRecord::value)
+                .filter(v -> v instanceof AgentSnapshot s && s.agentKey().equals(alice + "main"))
+                .map(v -> (AgentSnapshot) v).findFirst().orElseThrow();
+        AgentSnapshot sub = records.stream().map(ConsumerRecord::value)
+                .filter(v -> v instanceof AgentSnapshot s && s.agentKey().equals(alice + "devcontainer"))
+                .map(v -> (AgentSnapshot) v).findFirst().orElseThrow();
+        AgentSnapshot broken = records.stream().map(ConsumerRecord::value)
+                .filter(v -> v instanceof AgentSnapshot s && s.agentKey().equals(carol))
+                .map(v -> (AgentSnapshot) v).findFirst().orElseThrow();
+        assertThat(main.task()).isNotNull();
+        assertThat(sub.task()).isNull();
+        assertThat(sub.agent().node().path("parent_id").asString()).isEqualTo(main.agent().node().path("id").asString());
+        assertThat(main.workspace().node().path("latest_build").path("resources").get(0).path("agents")).isEmpty();
+        assertThat(broken.agent()).isNull();
+        assertThat(broken.workspace().node().path("latest_build").path("job").path("error").asString())
+                .contains("quota exceeded");
+
+        HttpResponse<String> health = get(poller, "/actuator/health");
+        HttpResponse<String> prometheus = get(poller, "/actuator/prometheus");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"poller\"").contains("last_poll_id");
+        assertThat(prometheus.body()).contains("poller_cycles_total").contains("poller_cycle_duration_seconds")
+                .contains("poller_records_total");
+    }
+
+    @Test
+    void shouldWriteOnlyChangedAgentsInSteadyCyclesButAMarkerEveryCycle() {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+        String bobMain = sim.workspaceId("bob/devbox") + "/main";
+
+        CycleOutcome first = loop(poller).pollOnce();
+        CycleOutcome quiet = loop(poller).pollOnce();
+        sim.disconnectAgent("bob/devbox.main");
+        CycleOutcome changed = loop(poller).pollOnce();
+
+        assertThat(first.complete()).isTrue();
+        assertThat(first.snapshots()).isEqualTo(4);
+        assertThat(quiet.snapshots()).isZero();
+        assertThat(quiet.skipped()).isEqualTo(4);
+        assertThat(changed.snapshots()).isEqualTo(1);
+        assertThat(quiet.pollId()).isGreaterThan(first.pollId());
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                changed.pollId()).size() == PARTITIONS; });
+        assertThat(markers(reader.records(), quiet.pollId())).hasSize(PARTITIONS);
+        assertThat(snapshotKeys(reader.records(), changed.pollId())).containsExactly(bobMain);
+    }
+
+    @Test
+    void shouldRetryServerErrorsWithinTheCycleAndFailWithoutMarkerWhenTheyPersist() {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 2).on("/api/v2/workspaces"));
+        CycleOutcome retried = loop(poller).pollOnce();
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 50).on("/api/v2/workspaces"));
+        CycleOutcome failed = loop(poller).pollOnce();
+        sim.clearFaults();
+        CycleOutcome recovered = loop(poller).pollOnce();
+
+        assertThat(retried.complete()).isTrue();
+        assertThat(failed.complete()).isFalse();
+        assertThat(failed.reason()).isEqualTo("unavailable");
+        assertThat(failed.error()).contains("500");
+        assertThat(recovered.complete()).isTrue();
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                recovered.pollId()).size() == PARTITIONS; });
+        assertThat(markers(reader.records(), failed.pollId())).isEmpty();
+        assertThat(markers(reader.records(), retried.pollId())).hasSize(PARTITIONS);
+        assertThat(poller.getBean(io.micrometer.core.instrument.MeterRegistry.class).find("poller.coder.retries")
+                .counters()).isNotEmpty();
+    }
+
+    @Test
+    void shouldStopTheCycleOn429AndHonourRetryAfter() {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+
+        sim.inject(Fault.rateLimited(1, Duration.ofSeconds(7)).on("/api/v2/workspaces"));
+        CycleOutcome limited = loop(poller).pollOnce();
+        CycleOutcome next = loop(poller).pollOnce();
+
+        assertThat(limited.complete()).isFalse();
+        assertThat(limited.reason()).isEqualTo("rate_limited");
+        assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(sim.pendingFaults()).isZero();
+        assertThat(next.complete()).isTrue();
+        assertThat(poller.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("poller.coder.rate.limited").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldReportARejectedTokenLoudlyAndTurnHealthDown() throws Exception {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, "wrong-token");
+        long requestsBefore = sim.apiRequests();
+
+        CycleOutcome outcome = loop(poller).pollOnce();
+        HttpResponse<String> health = get(poller, "/actuator/health");
+
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("auth");
+        assertThat(outcome.error()).contains("401").contains("CODER_SESSION_TOKEN").doesNotContain("wrong-token");
+        assertThat(sim.apiRequests() - requestsBefore).isEqualTo(1);
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("DOWN").contains("auth");
+    }
+
+    @Test
+    void shouldFailTheCycleCleanlyOnAGarbageBodyAndRecoverNextCycle() {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+
+        sim.inject(Fault.of(FaultKind.GARBAGE, 1).on("/api/v2/workspaces"));
+        CycleOutcome garbage = loop(poller).pollOnce();
+        sim.inject(Fault.of(FaultKind.TRUNCATED, 1).on("/api/v2/workspaces"));
+        CycleOutcome truncated = loop(poller).pollOnce();
+        CycleOutcome recovered = loop(poller).pollOnce();
+
+        assertThat(garbage.reason()).isEqualTo("protocol");
+        assertThat(truncated.complete()).isFalse();
+        assertThat(recovered.complete()).isTrue();
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                recovered.pollId()).size() == PARTITIONS; });
+        assertThat(markers(reader.records(), garbage.pollId())).isEmpty();
+        assertThat(markers(reader.records(), truncated.pollId())).isEmpty();
+    }
+
+    @Test
+    void shouldTreatATasks404AsNoTasksApi() {
+        startSim();
+        sim.tasksApi(false);
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+
+        CycleOutcome outcome = loop(poller).pollOnce();
+
+        assertThat(outcome.complete()).isTrue();
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                outcome.pollId()).size() == PARTITIONS; });
+        assertThat(reader.records()).map(ConsumerRecord::value).filteredOn(v -> v instanceof AgentSnapshot)
+                .hasSize(4).allSatisfy(v -> assertThat(((AgentSnapshot) v).task()).isNull());
+    }
+
+    @Test
+    void shouldWriteNoMarkerWhenAPageFailsMidCycle() {
+        startSim();
+        sim.createWorkspace("dave", "one", "devbox", false, false);
+        sim.createWorkspace("erin", "two", "devbox", false, false);
+        ConfigurableApplicationContext poller = startPoller(false, sim.token(), "poller.coder.page-size=2");
+        TopicReader reader = reader();
+
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 100).on("/api/v2/workspaces").fromOffset(2));
+        CycleOutcome failed = loop(poller).pollOnce();
+        sim.clearFaults();
+        CycleOutcome paged = loop(poller).pollOnce();
+
+        assertThat(failed.complete()).isFalse();
+        assertThat(failed.workspaces()).isEqualTo(2);
+        assertThat(paged.complete()).isTrue();
+        assertThat(paged.workspaces()).isEqualTo(5);
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                paged.pollId()).size() == PARTITIONS; });
+        assertThat(markers(reader.records(), failed.pollId())).isEmpty();
+        assertThat(markers(reader.records(), paged.pollId()).stream().mapToInt(m -> m.agentKeys().size()).sum())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void shouldFailAtStartupNamingTheMissingCoderUrl() {
+        startSim();
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+                startPoller(false, sim.token(), "poller.coder.url="));
+
+        assertThat(failure).isNotNull();
+        assertThat(rootMessage(failure)).contains("poller.coder.url");
+    }
+
+    private static String rootMessage(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+
+    /** Reads the whole snapshot topic from the beginning, accumulating records across polls. */
+    static final class TopicReader implements AutoCloseable {
+        private final KafkaConsumer<String, SnapshotRecord> consumer;
+        private final List<ConsumerRecord<String, SnapshotRecord>> records = new ArrayList<>();
+        private final String topic;
+        private boolean assigned;
+
+        TopicReader(String topic) {
+            this.topic = topic;
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                    Topics.AGENT_SNAPSHOTS.valueSerde().deserializer());
+        }
+
+        List<ConsumerRecord<String, SnapshotRecord>> poll() {
+            if (!assigned) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                consumer.partitionsFor(topic, Duration.ofSeconds(5))
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                if (partitions.isEmpty()) {
+                    return records;
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                assigned = true;
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return records;
+        }
+
+        List<ConsumerRecord<String, SnapshotRecord>> records() {
+            return records;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
