@@ -27,7 +27,7 @@ public class ProcessorConfiguration {
     }
 
     @Bean
-    ProcessorMetrics processorMetrics(ObjectProvider<MeterRegistry> registry) {
+    ProcessorMetrics fleetProcessorMetrics(ObjectProvider<MeterRegistry> registry) {
         return new ProcessorMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
