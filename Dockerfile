@@ -5,7 +5,7 @@ WORKDIR /src
 COPY . .
 ARG MODULE
 RUN ./mvnw -B -q -ntp -DskipTests -pl ${MODULE} -am package \
- && cp ${MODULE}/target/${MODULE}.jar /app.jar
+ && cp ${MODULE}/target/${MODULE}-exec.jar /app.jar
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 fleet

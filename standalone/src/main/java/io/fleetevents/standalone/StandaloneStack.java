@@ -1,0 +1,163 @@
+package io.fleetevents.standalone;
+
+import io.fleetevents.broadcaster.BroadcasterApplication;
+import io.fleetevents.codersim.CoderSim;
+import io.fleetevents.codersim.CoderSimConfig;
+import io.fleetevents.poller.PollerApplication;
+import io.fleetevents.processor.ProcessorApplication;
+import io.fleetevents.standalone.kafka.KraftBroker;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts and stops the whole pipeline in one JVM, in dependency order: Kafka, coder-sim (unless a real Coder is
+ * configured), processor, broadcaster, poller. Each app runs in its own Spring context with the same configuration
+ * keys it reads when it runs alone; closing stops them in reverse order, the broker last, so every in-flight
+ * transaction is committed or aborted before Kafka goes away.
+ */
+public final class StandaloneStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneStack.class);
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StandaloneConfig config;
+    private final String devToken;
+    private final KraftBroker broker;
+    private final CoderSim sim;
+    private final int httpPort;
+
+    private StandaloneStack(StandaloneConfig config) {
+        this.config = config;
+        if (config.httpPort() != 0) {
+            KraftBroker.requireFree(config.httpPort(), "HTTP (FLEET_HTTP_PORT)");
+        }
+        if (!config.realCoder() && config.simPort() != 0) {
+            KraftBroker.requireFree(config.simPort(), "coder-sim (FLEET_SIM_PORT)");
+        }
+        this.devToken = DevToken.loadOrCreate(config.dataDir(), "dev-token");
+        try {
+            this.broker = KraftBroker.start(config.dataDir(), config.kafkaPort(), config.kafkaControllerPort());
+            running.push(broker);
+            String coderToken;
+            URI coderUrl;
+            if (config.realCoder()) {
+                this.sim = null;
+                coderUrl = config.coderUrl();
+                coderToken = config.coderToken();
+            } else {
+                String simToken = DevToken.loadOrCreate(config.dataDir(), "coder-sim-token");
+                this.sim = CoderSim.start(CoderSimConfig.builder()
+                        .port(config.simPort())
+                        .token(simToken)
+                        .seed(config.simSeed())
+                        .workspaces(config.simWorkspaces())
+                        .build());
+                running.push(sim);
+                coderUrl = sim.url();
+                coderToken = simToken;
+            }
+            String kafka = broker.bootstrapServers();
+            start("processor", ProcessorApplication.class, WebApplicationType.NONE, Map.of(
+                    "fleet.processor.bootstrap-servers", kafka,
+                    "fleet.processor.streams.state-dir", config.dataDir().resolve("processor-state").toAbsolutePath().toString()));
+            Map<String, Object> broadcaster = new LinkedHashMap<>();
+            broadcaster.put("server.port", config.httpPort());
+            broadcaster.put("broadcaster.kafka.bootstrap-servers", kafka);
+            broadcaster.put("broadcaster.auth.tokens[0].name", "dev");
+            broadcaster.put("broadcaster.auth.tokens[0].sha256", DevToken.sha256Hex(devToken));
+            broadcaster.put("broadcaster.auth.tokens[0].agent-patterns[0]", "*");
+            ConfigurableApplicationContext web = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster);
+            this.httpPort = Integer.parseInt(web.getEnvironment().getProperty("local.server.port", String.valueOf(config.httpPort())));
+            start("poller", PollerApplication.class, WebApplicationType.NONE, Map.of(
+                    "poller.coder.url", coderUrl.toString(),
+                    "poller.coder.token", coderToken,
+                    "poller.kafka.bootstrap-servers", kafka,
+                    "poller.deployment", config.realCoder() ? coderUrl.getHost() : "coder-sim",
+                    "poller.interval", config.pollInterval().toMillis() + "ms"));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts the stack; on failure, whatever had started is stopped again. */
+    public static StandaloneStack start(StandaloneConfig config) {
+        return new StandaloneStack(config);
+    }
+
+    private ConfigurableApplicationContext start(String name, Class<?> app, WebApplicationType type, Map<String, Object> properties) {
+        LOG.info("starting {}", name);
+        Map<String, Object> all = new LinkedHashMap<>(properties);
+        all.put("spring.application.name", "fleet-events-" + name);
+        all.put("spring.main.banner-mode", "off");
+        all.put("spring.jmx.enabled", "false");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(app)
+                .web(type)
+                .properties(all)
+                .registerShutdownHook(false)
+                .logStartupInfo(false)
+                .run();
+        running.push(context);
+        return context;
+    }
+
+    /** The broker's bootstrap servers. */
+    public String kafkaBootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** The port the broadcaster (dashboard, STOMP, SSE, REST) listens on. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The development API token (full access). */
+    public String devToken() {
+        return devToken;
+    }
+
+    /** The simulator, or null when a real Coder is polled. */
+    public CoderSim sim() {
+        return sim;
+    }
+
+    /** The banner printed at start: where to look, and the dev token. */
+    public String banner() {
+        String http = "http://localhost:" + httpPort;
+        return String.join(System.lineSeparator(),
+                "",
+                "Fleet Events is running.",
+                "  Dashboard   " + http + "/#token=" + devToken,
+                "  STOMP       ws://localhost:" + httpPort + "/api/events/subscribe   (CONNECT passcode: the dev token)",
+                "  SSE         " + http + "/api/events/stream      (Authorization: Bearer <dev token>)",
+                "  Long-poll   " + http + "/api/events",
+                "  Kafka       " + broker.bootstrapServers() + "   (topics coder.agent-snapshots, fleet.events, fleet.capacity)",
+                "  Coder       " + (sim != null ? "simulated at " + sim.url() + " (" + config.simWorkspaces() + " workspaces)"
+                        : "polling " + config.coderUrl()),
+                "  Dev token   " + devToken + "   (also in " + config.dataDir().resolve("dev-token").toAbsolutePath() + ")",
+                "  Data        " + config.dataDir().toAbsolutePath() + "   (kept across restarts: replay works after a restart)",
+                "Press Ctrl-C to stop.",
+                "");
+    }
+
+    /** Stops every app, then the simulator, then the broker. */
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable next = running.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
