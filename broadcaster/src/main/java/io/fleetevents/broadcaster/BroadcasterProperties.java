@@ -34,13 +34,14 @@ public record BroadcasterProperties(
         @Valid @NotNull @DefaultValue Auth auth) {
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param bootstrapServers Kafka bootstrap servers; when unset, {@code spring.kafka.bootstrap-servers}, then
+     *                         {@code KAFKA_BOOTSTRAP_SERVERS}, then {@code localhost:9092}
      * @param topic            the events topic
      * @param pollTimeout      live consumer poll timeout
      * @param topicWait        how long to wait at start-up for the topic to exist before reporting DOWN (keeps trying)
      */
     public record Kafka(
-            @NotBlank @DefaultValue("localhost:9092") String bootstrapServers,
+            String bootstrapServers,
             @NotBlank @DefaultValue("fleet.events") String topic,
             @NotNull @DefaultValue("100ms") Duration pollTimeout,
             @NotNull @DefaultValue("30s") Duration topicWait) {
@@ -52,7 +53,8 @@ public record BroadcasterProperties(
      * @param sendBufferFrames    frames queued per connection before the client counts as slow and is dropped
      * @param sendBufferBytes     bytes queued per connection before the client counts as slow and is dropped
      * @param sendTimeout         a single socket write that takes longer than this drops the client
-     * @param maxBatchBytes       frames queued together are written in one WebSocket message up to this size
+     * @param maxBatchBytes       frames queued together are written in one WebSocket message up to this many
+     *                            characters; the default stays under the 8 KiB message buffer of common Java clients
      * @param writerThreads       threads that write to sockets (0 = number of cores)
      */
     public record Stomp(
@@ -61,7 +63,7 @@ public record BroadcasterProperties(
             @Min(16) @DefaultValue("4096") int sendBufferFrames,
             @Min(65_536) @DefaultValue("4194304") long sendBufferBytes,
             @NotNull @DefaultValue("10s") Duration sendTimeout,
-            @Min(1024) @DefaultValue("65536") int maxBatchBytes,
+            @Min(1024) @DefaultValue("7680") int maxBatchBytes,
             @Min(0) @DefaultValue("0") int writerThreads) {
     }
 

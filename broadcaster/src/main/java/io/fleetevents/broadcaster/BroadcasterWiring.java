@@ -31,9 +31,19 @@ class BroadcasterWiring {
         return new ConnectionLimiter(properties.limits(), metrics, registry);
     }
 
+    /**
+     * Bootstrap servers: {@code broadcaster.kafka.bootstrap-servers}, else {@code spring.kafka.bootstrap-servers},
+     * else {@code KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
+     */
     @Bean
-    KafkaClients kafkaClients(BroadcasterProperties properties) {
-        return new KafkaClients(properties.kafka());
+    KafkaClients kafkaClients(BroadcasterProperties properties, org.springframework.core.env.Environment environment) {
+        BroadcasterProperties.Kafka kafka = properties.kafka();
+        if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
+            String servers = environment.getProperty("spring.kafka.bootstrap-servers",
+                    environment.getProperty("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+            kafka = new BroadcasterProperties.Kafka(servers, kafka.topic(), kafka.pollTimeout(), kafka.topicWait());
+        }
+        return new KafkaClients(kafka);
     }
 
     @Bean

@@ -80,6 +80,10 @@ public final class BroadcasterMetrics {
         return deliveries.count();
     }
 
+    public double slowConsumerDropCount() {
+        return slowConsumerDrops.count();
+    }
+
     public double scopeRefusalCount() {
         return scopeRefusals.count();
     }

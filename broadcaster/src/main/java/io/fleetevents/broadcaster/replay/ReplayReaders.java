@@ -106,8 +106,8 @@ public final class ReplayReaders {
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     int p = record.partition();
                     position[p] = record.offset() + 1;
-                    if (record.value() != null) {
-                        offer(subscription, record, position);
+                    if (record.value() != null && !offer(subscription, record, position)) {
+                        return;
                     }
                 }
                 for (TopicPartition tp : partitions) {
@@ -121,24 +121,30 @@ public final class ReplayReaders {
         }
     }
 
-    private void offer(Subscription subscription, ConsumerRecord<byte[], byte[]> record, long[] position) {
+    /** Offers one record; false when the subscription's target is gone. */
+    private boolean offer(Subscription subscription, ConsumerRecord<byte[], byte[]> record, long[] position) {
         EventNotification event;
         try {
             event = clients.decode(record.value());
         } catch (RuntimeException e) {
             metrics.poisonRecord();
-            return;
+            return true;
         }
         if (!subscription.filter().matches(event)) {
-            return;
+            return true;
         }
         if (!subscription.scope().permits(event)) {
             metrics.scopeRefused();
-            return;
+            return true;
+        }
+        // paced by the client: wait for room before each event, outside the subscription's lock
+        if (!subscription.target().awaitRoom()) {
+            return false;
         }
         if (subscription.deliverReplayed(new Delivery(record.partition(), record.offset(), event, record.value(), position.clone()))) {
             metrics.replayed();
         }
+        return true;
     }
 
     private long[] startPosition(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,

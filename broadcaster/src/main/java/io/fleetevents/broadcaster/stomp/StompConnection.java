@@ -307,8 +307,8 @@ final class StompConnection implements SubscriptionTarget {
 
     @Override
     public boolean awaitRoom() {
-        long limitFrames = config.sendBufferFrames() / 4;
-        long limitBytes = config.sendBufferBytes() / 4;
+        long limitFrames = config.sendBufferFrames() / 2;
+        long limitBytes = config.sendBufferBytes() / 2;
         synchronized (this) {
             while (!closing && queue != null && (queue.size() > limitFrames || queuedBytes > limitBytes)) {
                 try {
@@ -360,6 +360,17 @@ final class StompConnection implements SubscriptionTarget {
         context.metrics().slowConsumerDropped();
         queue.clear();
         queuedBytes = 0;
+        for (Subscription subscription : subscriptions.values()) {
+            subscription.close();
+        }
+        // the ERROR text is built when it is written: only then has the write in flight (if any) completed,
+        // so the tokens it carries are those of the last frames the client will really receive
+        enqueueLocked(new Outgoing("", null, null, true));
+        startClosing();
+        log.info("dropped slow STOMP consumer {} ({})", session.getId(), caller == null ? "?" : caller.name());
+    }
+
+    private String slowConsumerError() {
         Map<String, String> headers = new LinkedHashMap<>();
         String message = "slow consumer: more than " + config.sendBufferFrames() + " frames or "
                 + config.sendBufferBytes() + " bytes queued; reconnect and SUBSCRIBE with resume-token to continue";
@@ -368,7 +379,6 @@ final class StompConnection implements SubscriptionTarget {
         String first = null;
         String firstId = null;
         for (Subscription subscription : subscriptions.values()) {
-            subscription.close();
             String token = subscription.lastSentToken();
             if (first == null) {
                 first = token;
@@ -379,9 +389,7 @@ final class StompConnection implements SubscriptionTarget {
         headers.put("subscription", firstId);
         headers.put("resume-token", first);
         headers.put("resume-tokens", all.toString());
-        enqueueLocked(new Outgoing(StompFrames.frame("ERROR", headers, message), null, null, true));
-        startClosing();
-        log.info("dropped slow STOMP consumer {} ({})", session.getId(), caller == null ? "?" : caller.name());
+        return StompFrames.frame("ERROR", headers, message);
     }
 
     private void startClosing() {
@@ -405,6 +413,10 @@ final class StompConnection implements SubscriptionTarget {
         }
         Outgoing first = queue.poll();
         queuedBytes -= first.text().length();
+        if (first.text().isEmpty()) {
+            notifyAll();
+            return new Batch(slowConsumerError(), List.of(first));
+        }
         if (queue.isEmpty() || first.closeAfter()) {
             notifyAll();
             return new Batch(first.text(), List.of(first));
@@ -413,7 +425,8 @@ final class StompConnection implements SubscriptionTarget {
         text.append(first.text());
         java.util.ArrayList<Outgoing> items = new java.util.ArrayList<>();
         items.add(first);
-        while (!queue.isEmpty() && text.length() + queue.peek().text().length() <= config.maxBatchBytes()) {
+        while (!queue.isEmpty() && !queue.peek().text().isEmpty()
+                && text.length() + queue.peek().text().length() <= config.maxBatchBytes()) {
             Outgoing next = queue.poll();
             queuedBytes -= next.text().length();
             text.append(next.text());

@@ -33,7 +33,9 @@ final class StompProbe implements AutoCloseable {
     volatile Runnable onMessage = () -> { };
 
     private StompProbe() {
-        client = new WebSocketStompClient(new StandardWebSocketClient());
+        jakarta.websocket.WebSocketContainer container = jakarta.websocket.ContainerProvider.getWebSocketContainer();
+        container.setDefaultMaxTextMessageBufferSize(1 << 20);
+        client = new WebSocketStompClient(new StandardWebSocketClient(container));
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setDaemon(true);
         scheduler.initialize();
