@@ -422,7 +422,7 @@ final class CoderJson {
             g.writeEndObject();
         } else if ("initializing".equals(status)) {
             g.writeStartObject();
-            time(g, "timestamp", now);
+            time(g, "timestamp", ws.build.createdAt);
             g.writeStringProperty("state", "working");
             g.writeStringProperty("message", main == null ? "Workspace is starting" : "Agent is starting");
             g.writeStringProperty("uri", "");

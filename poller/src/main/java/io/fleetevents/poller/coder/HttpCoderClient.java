@@ -102,7 +102,8 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
         this.clock = clock;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // never follow redirects: the session token must not travel to another host
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         this.parser = CoderJsonParser.create();
@@ -288,6 +289,10 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
         }
         if (status >= 500 || status == 408) {
             return new CoderUnavailableException(what, status, null);
+        }
+        if (status >= 300 && status < 400) {
+            return new CoderProtocolException(what + " (redirected to " + response.headers().firstValue("Location")
+                    .orElse("?") + "; set poller.coder.url to Coder's final URL)", status, null);
         }
         return new CoderProtocolException(what, status, null);
     }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,7 @@ public final class PollCycle {
             Instant observedAt = clock.instant();
             coder.streamWorkspaces(deadline, workspace -> {
                 progress.workspaces++;
+                RawJson workspaceJson = null;
                 for (AgentObservation observation : WorkspaceSplitter.split(workspace, tasks)) {
                     progress.agents++;
                     String key = observation.key();
@@ -94,10 +96,14 @@ public final class PollCycle {
                         progress.skipped++;
                         continue;
                     }
+                    if (workspaceJson == null) {
+                        // one workspace JSON shared by all its agents' snapshots: serialised once
+                        workspaceJson = RawJson.of(observation.workspace());
+                    }
                     AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
                             pollId, observedAt, key,
                             observation.agent() == null ? null : RawJson.of(observation.agent()),
-                            RawJson.of(observation.workspace()),
+                            workspaceJson,
                             observation.task() == null ? null : RawJson.of(observation.task()));
                     acks.add(sink.send(partition, key, snapshot).thenRun(() -> {
                         detector.written(key, fingerprint, decision, observedAt);
@@ -110,8 +116,11 @@ public final class PollCycle {
             Instant completed = clock.instant();
             List<CompletableFuture<Void>> markerAcks = new ArrayList<>(partitions);
             for (int p = 0; p < partitions; p++) {
+                // sorted: deterministic markers, and neighbouring keys share prefixes, which zstd rewards
+                List<String> roster = rosters.get(p);
+                Collections.sort(roster);
                 CycleMarker marker = new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
-                        completed, p, partitions, rosters.get(p));
+                        completed, p, partitions, roster);
                 markerAcks.add(sink.send(p, CycleMarker.RECORD_KEY, marker));
             }
             await(markerAcks, deadline, "cycle markers");

@@ -78,6 +78,8 @@ public final class KafkaSnapshotSink implements SnapshotSink {
         // A marker lists every key of its partition: at 100,000 agents over 6 partitions that is ~0.7 MB of JSON.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
+        // metadata waits and a full buffer block the poll thread at most this long (a down broker fails the cycle)
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         props.putAll(extraProducer);
         // Not overridable: the contract's delivery guarantees.
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
