@@ -169,9 +169,14 @@ public final class PollLoop implements AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
+        if (t != null && t != Thread.currentThread()) {
             try {
-                t.join(Duration.ofSeconds(30).toMillis());
+                // let a running cycle finish briefly (its records are harmless without a marker), then interrupt it
+                t.join(Duration.ofSeconds(5).toMillis());
+                if (t.isAlive()) {
+                    t.interrupt();
+                    t.join(Duration.ofSeconds(10).toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -120,9 +120,16 @@ public final class KafkaSnapshotSink implements SnapshotSink {
         configs.putAll(topicSettings.configs());
         Optional<Short> replication = topicSettings.replicationFactor() < 0 ? Optional.empty()
                 : Optional.of(topicSettings.replicationFactor());
-        try (Admin admin = Admin.create(adminProperties)) {
+        Properties props = new Properties();
+        props.putAll(adminProperties);
+        // bounded by the cycle's budget and by 15 s: an unreachable broker should fail a cycle quickly
+        int millis = (int) Math.max(1000, Math.min(15_000, timeout.toMillis()));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(millis));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(millis));
+        Admin admin = Admin.create(props);
+        try {
             admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(topicSettings.partitions()), replication)
-                    .configs(configs))).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .configs(configs))).all().get(millis, TimeUnit.MILLISECONDS);
             LOG.info("created topic {} with {} partitions", topic.name(), topicSettings.partitions());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -134,6 +141,9 @@ public final class KafkaSnapshotSink implements SnapshotSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted creating topic " + topic.name(), e);
+        } finally {
+            // never wait for pending admin calls: an unreachable broker must not hold the cycle past its budget
+            admin.close(Duration.ZERO);
         }
     }
 
