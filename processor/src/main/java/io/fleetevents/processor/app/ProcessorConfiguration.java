@@ -7,11 +7,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.env.Environment;
 
 /** Beans of the processor app. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProcessorConfig.class)
+@PropertySource("classpath:io/fleetevents/processor/processor-defaults.properties")
 public class ProcessorConfiguration {
 
     /** Fills in the bootstrap servers the way every app of the project does. */

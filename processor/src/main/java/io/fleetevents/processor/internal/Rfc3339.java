@@ -52,6 +52,16 @@ public final class Rfc3339 {
 
     /** The instant of an RFC 3339 text. */
     public static Instant toInstant(String text) {
+        if (text.length() >= 20 && text.charAt(text.length() - 1) == 'Z') {
+            long micros = toEpochMicros(text);
+            if (text.length() <= 27) {
+                return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+            }
+        }
+        return parse(text);
+    }
+
+    private static Instant parse(String text) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -64,7 +74,7 @@ public final class Rfc3339 {
     }
 
     private static long slow(String text) {
-        Instant instant = toInstant(text);
+        Instant instant = parse(text);
         return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
     }
 

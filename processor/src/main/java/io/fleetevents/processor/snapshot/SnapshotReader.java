@@ -36,11 +36,8 @@ public final class SnapshotReader {
             throw new InvalidSnapshotException("null value (tombstone) is not a snapshot record");
         }
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), value)) {
-            ParsedSnapshot parsed = readTop(p);
-            if (p.nextToken() != null) {
-                throw new InvalidSnapshotException("trailing content after the JSON object");
-            }
-            return parsed;
+            // Like the schemas serde (Jackson's default), content after the object is not looked at.
+            return readTop(p);
         } catch (JacksonException e) {
             throw new InvalidSnapshotException("malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -395,17 +392,29 @@ public final class SnapshotReader {
     }
 
     private static int integer(JsonParser p, JsonToken token, String field) {
-        if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw new InvalidSnapshotException(field + " must be an integer, found " + token);
+        long value = longValue(p, token, field);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new InvalidSnapshotException(field + " is out of range: " + value);
         }
-        return p.getIntValue();
+        return (int) value;
     }
 
+    /** An integer as the schemas serde accepts it: a JSON integer, a float (truncated) or a numeric string. */
     private static long longValue(JsonParser p, JsonToken token, String field) {
-        if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw new InvalidSnapshotException(field + " must be an integer, found " + token);
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
         }
-        return p.getLongValue();
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (long) p.getDoubleValue();
+        }
+        if (token == JsonToken.VALUE_STRING) {
+            try {
+                return Long.parseLong(p.getString().trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidSnapshotException(field + " must be an integer, was '" + p.getString() + "'");
+            }
+        }
+        throw new InvalidSnapshotException(field + " must be an integer, found " + token);
     }
 
     private static void requireObject(JsonToken token, String field) {

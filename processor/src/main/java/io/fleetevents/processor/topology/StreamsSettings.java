@@ -34,8 +34,13 @@ public final class StreamsSettings {
         props.put(ProcessingErrorPolicy.POLICY_CONFIG, s.processingErrorPolicy());
         props.put(ProcessingErrorPolicy.LISTENER_CONFIG, listener);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Events are small JSON; lz4 is cheap on the CPU the diff needs.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Outputs are small (events ~1 KB, state ~200 B) and profiling showed per-batch lz4 set-up costing ~7% of
+        // the stream thread: no compression on the processor's writes (topics keep compression.type=producer).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
+        // With transactions v2 (Kafka 4 brokers) every commit bumps the producer epoch and restarts sequences at 0;
+        // pipelined first batches then arrive out of order and are rejected (retriable OutOfOrderSequence, see
+        // KAFKA-18202), costing a retry back-off per partition per commit. One request in flight avoids it.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         props.putAll(s.overrides());
         return props;
     }

@@ -1,0 +1,308 @@
+package io.fleetevents.processor.bench;
+
+import io.fleetevents.processor.ProcessorConfig;
+import io.fleetevents.processor.topology.ProcessorTopology;
+import io.fleetevents.processor.topology.StreamsSettings;
+import io.fleetevents.processor.topology.TopologyListener;
+import io.fleetevents.testing.KafkaTestBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processor benchmark. On a real broker (KAFKA_BOOTSTRAP_SERVERS, else Testcontainers, else an embedded KRaft
+ * broker in this JVM) it:
+ * <ol>
+ *   <li>pre-loads {@code bench.records} realistic snapshots (~4 KB, zstd, 6 partitions);</li>
+ *   <li>reads them with a plain {@code KafkaConsumer} (bytes, no processing) — the reference rate;</li>
+ *   <li>runs the real topology over the same input with the configured guarantee (exactly_once_v2 by default) and
+ *       measures its rate from committed offsets;</li>
+ *   <li>reads them with the plain consumer again (the machine is noisy: the ratio uses the mean of both runs);</li>
+ *   <li>feeds a fresh topology at {@code bench.rate} snapshots/s for {@code bench.seconds} and measures
+ *       snapshot→event latency (producer CreateTime to receipt by a read_committed consumer) p50/p99/max.</li>
+ * </ol>
+ * System properties: {@code bench.records} (200000), {@code bench.agents} (2000), {@code bench.rate} (5000),
+ * {@code bench.seconds} (20), {@code bench.guarantee} (exactly_once_v2).
+ */
+public final class ProcessorBenchmark {
+
+    private static final int PARTITIONS = 6;
+
+    private final String bootstrap;
+    private final String guarantee;
+
+    private ProcessorBenchmark(String bootstrap, String guarantee) {
+        this.bootstrap = bootstrap;
+        this.guarantee = guarantee;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long records = Long.getLong("bench.records", 200_000);
+        int agents = Integer.getInteger("bench.agents", 2_000);
+        int rate = Integer.getInteger("bench.rate", 5_000);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+        String guarantee = System.getProperty("bench.guarantee", "exactly_once_v2");
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        ProcessorBenchmark bench = new ProcessorBenchmark(bootstrap, guarantee);
+        SnapshotWorkload workload = new SnapshotWorkload("bench", agents);
+        System.out.printf(Locale.ROOT, "%nworkload: %d agents, average snapshot %d bytes, %d records, guarantee %s%n",
+                agents, workload.averageBytes(), records, guarantee);
+
+        String input = KafkaTestBroker.uniqueTopic("bench-snapshots");
+        KafkaTestBroker.createTopic(input, PARTITIONS, Map.of("compression.type", "producer"));
+        long loadStart = System.nanoTime();
+        bench.produce(input, workload, 0, records, 0);
+        System.out.printf(Locale.ROOT, "pre-loaded %d snapshots in %.1f s%n", records, secondsSince(loadStart));
+
+        double consumer1 = bench.plainConsumerRate(input, records);
+        System.out.printf(Locale.ROOT, "plain KafkaConsumer:        %,10.0f snapshots/s%n", consumer1);
+        double topology = bench.topologyRate(input, records);
+        System.out.printf(Locale.ROOT, "processor topology (%s): %,10.0f snapshots/s%n", guarantee, topology);
+        double consumer2 = bench.plainConsumerRate(input, records);
+        System.out.printf(Locale.ROOT, "plain KafkaConsumer again:  %,10.0f snapshots/s%n", consumer2);
+        double reference = (consumer1 + consumer2) / 2;
+        System.out.printf(Locale.ROOT, "RATIO topology / plain consumer = %.2f (target >= 0.70)%n%n",
+                topology / reference);
+
+        if (seconds <= 0) {
+            System.exit(0);
+        }
+        long[] latencies = bench.latency(workload, rate, seconds);
+        System.out.printf(Locale.ROOT, "latency at %,d snapshots/s for %d s (%d events after warm-up): "
+                        + "p50 %d ms, p99 %d ms, max %d ms (target p99 <= 200 ms)%n", rate, seconds,
+                latencies.length, percentile(latencies, 50), percentile(latencies, 99),
+                latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+        System.exit(0);
+    }
+
+    private void produce(String topic, SnapshotWorkload workload, long from, long count, int ratePerSecond)
+            throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(ratePerSecond > 0))) {
+            long start = System.nanoTime();
+            for (long i = from; i < from + count; i++) {
+                if (ratePerSecond > 0) {
+                    long wait = start + (i - from) * 1_000_000_000L / ratePerSecond - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                producer.send(new ProducerRecord<>(topic, workload.key(i), workload.value(i)));
+            }
+            producer.flush();
+        }
+    }
+
+    private double plainConsumerRate(String topic, long records) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long seen = 0;
+            long bytes = 0;
+            long first = 0;
+            while (seen < records) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                if (first == 0 && !batch.isEmpty()) {
+                    first = System.nanoTime();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    bytes += r.value().length;
+                    seen++;
+                }
+            }
+            if (bytes == 0) {
+                throw new IllegalStateException("no bytes read");
+            }
+            return records / secondsSince(first);
+        }
+    }
+
+    private double topologyRate(String input, long records) throws Exception {
+        String appId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        ProcessorConfig config = config(appId, input);
+        try (KafkaStreams streams = new KafkaStreams(ProcessorTopology.build(config),
+                StreamsSettings.of(config, TopologyListener.NONE));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            streams.start();
+            long first = 0;
+            long firstCommitted = 0;
+            while (true) {
+                long committed = committed(admin, appId, input);
+                if (committed > 0 && first == 0) {
+                    first = System.nanoTime();
+                    firstCommitted = committed;
+                }
+                if (committed >= records) {
+                    return (records - firstCommitted) / secondsSince(first);
+                }
+                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("streams failed: " + streams.state());
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private long[] latency(SnapshotWorkload workload, int rate, int seconds) throws Exception {
+        String input = KafkaTestBroker.uniqueTopic("bench-latency-snapshots");
+        KafkaTestBroker.createTopic(input, PARTITIONS, Map.of("compression.type", "producer"));
+        String appId = "bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
+        ProcessorConfig config = config(appId, input);
+        String events = config.topics().events();
+        KafkaTestBroker.createTopic(events, PARTITIONS);
+        List<Long> samples = new ArrayList<>();
+        long total = (long) rate * seconds;
+        try (KafkaStreams streams = new KafkaStreams(ProcessorTopology.build(config),
+                StreamsSettings.of(config, TopologyListener.NONE));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommitted())) {
+            streams.start();
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(50);
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(events, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long warmUpEnd = System.currentTimeMillis() + 3_000;
+            Thread producer = new Thread(() -> {
+                try {
+                    produce(input, workload, 0, total, rate);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-producer");
+            producer.start();
+            long deadline = System.currentTimeMillis() + seconds * 1000L + 10_000;
+            long lastEvent = System.currentTimeMillis();
+            while (System.currentTimeMillis() < deadline) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    if (r.timestamp() >= warmUpEnd) {
+                        samples.add(now - r.timestamp());
+                    }
+                    lastEvent = now;
+                }
+                if (!producer.isAlive() && now - lastEvent > 2_000) {
+                    break;
+                }
+            }
+            producer.join();
+        }
+        long[] sorted = samples.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    private ProcessorConfig config(String appId, String input) throws Exception {
+        Path stateDir = Files.createTempDirectory(appId);
+        ProcessorConfig.TopicsConfig topics = new ProcessorConfig.TopicsConfig(input, input + "-events",
+                input + "-capacity", null, PARTITIONS, null, null);
+        return new ProcessorConfig(appId, bootstrap, topics, null,
+                new ProcessorConfig.StreamsConfig(guarantee, Integer.getInteger("bench.threads"), null, stateDir,
+                        null, null, 1, overrides()));
+    }
+
+    /** {@code -Dbench.overrides=producer.linger.ms=5,...}: raw Streams properties for experiments. */
+    private static Map<String, String> overrides() {
+        Map<String, String> map = new java.util.HashMap<>();
+        String spec = System.getProperty("bench.overrides", "");
+        for (String pair : spec.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return map;
+    }
+
+    private long committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        long sum = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                sum += e.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    private Properties producerProps(boolean lowLatency) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lowLatency ? 5 : 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+
+    private Properties readCommitted() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    @SuppressWarnings("unused")
+    private static long endOffsets(Admin admin, Collection<TopicPartition> partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> spec = new java.util.HashMap<>();
+        partitions.forEach(p -> spec.put(p, OffsetSpec.latest()));
+        long sum = 0;
+        for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(spec).all().get().values()) {
+            sum += info.offset();
+        }
+        return sum;
+    }
+}
