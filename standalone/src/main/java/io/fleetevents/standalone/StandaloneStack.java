@@ -33,6 +33,8 @@ public final class StandaloneStack implements AutoCloseable {
     private final KraftBroker broker;
     private final CoderSim sim;
     private final int httpPort;
+    private Map<String, Object> broadcasterProperties;
+    private ConfigurableApplicationContext broadcasterContext;
 
     private StandaloneStack(StandaloneConfig config) {
         this.config = config;
@@ -74,8 +76,10 @@ public final class StandaloneStack implements AutoCloseable {
             broadcaster.put("broadcaster.auth.tokens[0].name", "dev");
             broadcaster.put("broadcaster.auth.tokens[0].sha256", DevToken.sha256Hex(devToken));
             broadcaster.put("broadcaster.auth.tokens[0].agent-patterns[0]", "*");
-            ConfigurableApplicationContext web = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster);
-            this.httpPort = Integer.parseInt(web.getEnvironment().getProperty("local.server.port", String.valueOf(config.httpPort())));
+            this.broadcasterContext = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster);
+            this.httpPort = Integer.parseInt(broadcasterContext.getEnvironment().getProperty("local.server.port"));
+            broadcaster.put("server.port", httpPort);
+            this.broadcasterProperties = broadcaster;
             start("poller", PollerApplication.class, WebApplicationType.NONE, Map.of(
                     "poller.coder.url", coderUrl.toString(),
                     "poller.coder.token", coderToken,
@@ -86,6 +90,16 @@ public final class StandaloneStack implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Stops the broadcaster and starts it again on the same port: every client connection is cut, as by a
+     * broadcaster restart or deployment. Clients that resume with their last token must see no gap.
+     */
+    public synchronized void restartBroadcaster() {
+        running.remove(broadcasterContext);
+        broadcasterContext.close();
+        broadcasterContext = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcasterProperties);
     }
 
     /** Starts the stack; on failure, whatever had started is stopped again. */

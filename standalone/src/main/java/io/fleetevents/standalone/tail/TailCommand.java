@@ -4,12 +4,14 @@ import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.FleetJson;
 import java.io.PrintStream;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import java.util.List;
+import org.springframework.messaging.converter.CompositeMessageConverter;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
@@ -60,7 +62,9 @@ public final class TailCommand {
         scheduler.setThreadNamePrefix("tail-heartbeat-");
         scheduler.initialize();
         WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
-        client.setMessageConverter(new ByteArrayMessageConverter());
+        // Events are JSON; ERROR frames are text.
+        client.setMessageConverter(new CompositeMessageConverter(List.of(
+                new JacksonJsonMessageConverter(FleetJson.mapper()), new StringMessageConverter())));
         client.setTaskScheduler(scheduler);
         client.setDefaultHeartbeat(new long[] {10_000, 10_000});
         Duration backoff = Duration.ofMillis(500);
@@ -122,13 +126,11 @@ public final class TailCommand {
         return headers;
     }
 
-    private void print(byte[] body) {
-        String json = new String(body, StandardCharsets.UTF_8);
+    private void print(EventNotification event) {
         if (options.json()) {
-            out.println(json);
+            out.println(FleetJson.mapper().writeValueAsString(event));
             return;
         }
-        EventNotification event = FleetJson.mapper().readValue(json, EventNotification.class);
         String who = event.agent() != null && event.agent().path() != null ? event.agent().path()
                 : String.valueOf(event.metadata().getOrDefault("scope", event.agentKey()));
         out.println(event.timestamp() + " " + pad(event.severity().name(), 8) + " " + pad(event.eventType().name(), 18)
@@ -165,7 +167,7 @@ public final class TailCommand {
 
         @Override
         public Type getPayloadType(StompHeaders headers) {
-            return byte[].class;
+            return String.class;
         }
 
         @Override
@@ -197,12 +199,12 @@ public final class TailCommand {
     private final class Events extends StompSessionHandlerAdapter {
         @Override
         public Type getPayloadType(StompHeaders headers) {
-            return byte[].class;
+            return EventNotification.class;
         }
 
         @Override
         public void handleFrame(StompHeaders headers, Object payload) {
-            print((byte[]) payload);
+            print((EventNotification) payload);
             String resume = headers.getFirst("resume-token");
             if (resume != null) {
                 lastResumeToken = resume;
