@@ -16,7 +16,13 @@ import org.springframework.context.annotation.PropertySource;
 @PropertySource("classpath:io/fleetevents/broadcaster/broadcaster-defaults.properties")
 public class BroadcasterApplication {
 
+    /** Tomcat's per-WebSocket-session buffers (three of 8 KiB by default); a JVM-wide setting, so only main sets it. */
+    static final String TOMCAT_WEBSOCKET_BUFFER = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
     public static void main(String[] args) {
+        if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER) == null) {
+            System.setProperty(TOMCAT_WEBSOCKET_BUFFER, "2048");
+        }
         SpringApplication.run(BroadcasterApplication.class, args);
     }
 }

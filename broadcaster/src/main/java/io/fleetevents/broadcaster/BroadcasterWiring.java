@@ -5,7 +5,6 @@ import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
 import io.fleetevents.broadcaster.ops.KafkaHealthIndicator;
 import io.fleetevents.broadcaster.replay.ReplayReaders;
 import io.micrometer.core.instrument.MeterRegistry;

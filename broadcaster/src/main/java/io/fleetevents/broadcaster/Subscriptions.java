@@ -6,7 +6,6 @@ import io.fleetevents.broadcaster.fanout.LivePosition;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
 import io.fleetevents.broadcaster.replay.ReplayReaders;
 import io.fleetevents.broadcaster.replay.ReplayStart;
 import io.fleetevents.schemas.SubscriptionFilter;

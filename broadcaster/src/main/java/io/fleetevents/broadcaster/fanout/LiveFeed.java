@@ -1,7 +1,7 @@
 package io.fleetevents.broadcaster.fanout;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.EventNotification;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.fleetevents.broadcaster.fanout;
 
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.AgentPattern;
 import io.fleetevents.schemas.AgentRef;
 import io.fleetevents.schemas.EventNotification;

@@ -2,7 +2,7 @@ package io.fleetevents.broadcaster.http;
 
 import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.auth.AuthenticationFailedException;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -4,7 +4,7 @@ import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;

@@ -5,7 +5,7 @@ import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.auth.Caller;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.fanout.Subscription;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.broadcaster.replay.ReplayStart;
 import io.fleetevents.schemas.SubscriptionFilter;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;

@@ -1,7 +1,7 @@
 package io.fleetevents.broadcaster.limits;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

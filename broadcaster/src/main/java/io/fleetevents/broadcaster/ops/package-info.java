@@ -1,2 +1,2 @@
-/** Operations: metrics of the broadcaster and its health (Kafka reachable, consumer lag). */
+/** Operations: health of the broadcaster (Kafka reachable, consumer lag); meters are in BroadcasterMetrics. */
 package io.fleetevents.broadcaster.ops;

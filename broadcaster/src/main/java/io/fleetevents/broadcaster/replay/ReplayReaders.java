@@ -5,7 +5,7 @@ import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LivePosition;
 import io.fleetevents.broadcaster.fanout.Subscription;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.EventNotification;
 import java.time.Duration;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import java.util.concurrent.Executor;
 
 /** What every STOMP connection shares. */

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Tomcat's default of 8192 connections makes connection 8193 onwards hang silently. The broadcaster's own limit
  * ({@code broadcaster.limits.max-connections}) must decide, with a clear refusal, so Tomcat is allowed that many plus
- * head-room for HTTP requests (or {@code server.tomcat.max-connections} if that is larger). Runs after Boot's own
- * Tomcat customizer.
+ * head-room for HTTP requests (or {@code server.tomcat.max-connections} if that is larger). Per-socket buffers are
+ * halved to keep idle connections cheap. Runs after Boot's own Tomcat customizer.
  */
 @Component
 class TomcatConnectionLimits implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
@@ -34,6 +34,10 @@ class TomcatConnectionLimits implements WebServerFactoryCustomizer<TomcatServlet
                 protocol.setMaxConnections(maxConnections);
                 protocol.setAcceptCount(acceptCount);
             }
+            // per-socket application buffers: 8 KiB each by default, allocated for every open connection; frames
+            // larger than this are simply written in several chunks
+            connector.setProperty("socket.appReadBufSize", "4096");
+            connector.setProperty("socket.appWriteBufSize", "4096");
         });
     }
 

@@ -3,7 +3,7 @@ package io.fleetevents.broadcaster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetevents.broadcaster.ops.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.EventType;
 import io.fleetevents.testing.Events;

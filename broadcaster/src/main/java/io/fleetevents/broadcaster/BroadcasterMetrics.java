@@ -1,10 +1,10 @@
-package io.fleetevents.broadcaster.ops;
+package io.fleetevents.broadcaster;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The broadcaster's counters and gauges, registered once per application context. */
+/** The broadcaster's counters and gauges (used by every feature package), registered once per application context. */
 public final class BroadcasterMetrics {
 
     private final Counter deliveries;

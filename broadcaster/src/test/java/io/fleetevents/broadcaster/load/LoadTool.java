@@ -1,0 +1,376 @@
+package io.fleetevents.broadcaster.load;
+
+import io.fleetevents.broadcaster.BroadcasterApplication;
+import io.fleetevents.broadcaster.auth.TokenAuthenticator;
+import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventType;
+import io.fleetevents.schemas.Topics;
+import io.fleetevents.testing.Events;
+import io.fleetevents.testing.KafkaTestBroker;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Load tool. Starts Kafka (KAFKA_BOOTSTRAP_SERVERS, else an embedded broker in this JVM), a broadcaster in a child
+ * JVM (so its heap is measured alone) — or, with {@code --target baseline}, Spring's simple broker publishing
+ * in-process — then N STOMP subscribers over the JDK WebSocket client with mixed filters, and a producer at R
+ * events/s. Prints connect time, heap per idle connection, deliveries/s, latency p50/p99/max (produce → receipt)
+ * and the replay rate of one resuming subscriber.
+ *
+ * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
+ * --target broadcaster|baseline}.
+ */
+public final class LoadTool {
+
+    static final String TOKEN = "load-tool-token";
+
+    private final Map<String, String> args;
+    private final AtomicLong deliveries = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLongArray latencyMillis = new AtomicLongArray(60_001);
+    private final AtomicLong maxLatency = new AtomicLong();
+    private volatile boolean measuring;
+
+    private LoadTool(Map<String, String> args) {
+        this.args = args;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        new LoadTool(args).run();
+        System.exit(0);
+    }
+
+    private int intArg(String name, int fallback) {
+        return Integer.parseInt(args.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private void run() throws Exception {
+        int subscribers = intArg("subscribers", 10_000);
+        int rate = intArg("rate", 20);
+        int seconds = intArg("seconds", 30);
+        int replayEvents = intArg("replay-events", 200_000);
+        boolean baseline = args.getOrDefault("target", "broadcaster").equals("baseline");
+        String bootstrap = KafkaTestBroker.bootstrapServers();
+        String topic = KafkaTestBroker.uniqueTopic("load-events");
+        KafkaTestBroker.createTopic(topic, 6);
+        int port = 18_000 + (int) (Math.random() * 1000);
+        System.out.printf("target=%s subscribers=%d rate=%d/s seconds=%d kafka=%s%n",
+                baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, bootstrap);
+
+        Process server = startServer(baseline, port, bootstrap, topic);
+        try (KafkaProducer<String, EventNotification> producer = producer(bootstrap)) {
+            awaitUp(port);
+            long heapBefore = heapUsed(server, port);
+            HttpClient client = HttpClient.newBuilder().build();
+            List<WebSocket> sockets = new ArrayList<>(subscribers);
+            long connectStart = System.nanoTime();
+            connectAll(client, port, subscribers, baseline, sockets);
+            double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+            System.out.printf("connected %d subscribers in %.1f s (%.0f/s), %d refused with ERROR%n", sockets.size(), connectSeconds,
+                    sockets.size() / connectSeconds, errors.get());
+            long heapAfter = heapUsed(server, port);
+            if (heapBefore > 0 && heapAfter > 0) {
+                System.out.printf("server heap: %d MB before, %d MB with %d idle connections: %.1f KB per connection%n",
+                        heapBefore >> 20, heapAfter >> 20, sockets.size(), (heapAfter - heapBefore) / 1024.0 / sockets.size());
+            }
+            System.out.printf("server resident set: %d MB%n", residentMb(server));
+
+            // warm-up, then measure
+            publish(producer, topic, rate, 3, baseline, port);
+            measuring = true;
+            deliveries.set(0);
+            long start = System.nanoTime();
+            publish(producer, topic, rate, seconds, baseline, port);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            measuring = false;
+            System.out.printf("deliveries: %d in %.1f s = %.0f deliveries/s%n", deliveries.get(), elapsed, deliveries.get() / elapsed);
+            printLatency();
+            System.out.printf("server resident set under load: %d MB%n", residentMb(server));
+            for (WebSocket socket : sockets) {
+                socket.abort();
+            }
+            if (!baseline && replayEvents > 0) {
+                replay(client, producer, topic, port, replayEvents);
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<String, EventNotification> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 262_144),
+                Topics.FLEET_EVENTS.keySerde().serializer(), Topics.FLEET_EVENTS.valueSerde().serializer());
+    }
+
+    private Process startServer(boolean baseline, int port, String bootstrap, String topic) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + args.getOrDefault("server-heap", "2g"),
+                "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path")));
+        if (baseline) {
+            command.add(SimpleBrokerBaseline.class.getName());
+            command.add("--server.port=" + port);
+        } else {
+            command.addAll(List.of(BroadcasterApplication.class.getName(), "--server.port=" + port,
+                    "--broadcaster.kafka.bootstrap-servers=" + bootstrap, "--broadcaster.kafka.topic=" + topic,
+                    "--broadcaster.auth.tokens[0].name=load", "--broadcaster.auth.tokens[0].sha256=" + TokenAuthenticator.sha256(TOKEN),
+                    "--broadcaster.auth.tokens[0].agent-patterns[0]=*",
+                    "--broadcaster.limits.connects-per-second=100000", "--broadcaster.limits.max-connections-per-token=100000",
+                    "--logging.level.root=WARN"));
+        }
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static void awaitUp(int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("server did not come up on port " + port);
+    }
+
+    private static long heapUsed(Process server, int port) throws Exception {
+        String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
+        for (int i = 0; i < 2; i++) {
+            new ProcessBuilder(jcmd, Long.toString(server.pid()), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"value\":([0-9.E+]+)").matcher(r.body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static long residentMb(Process server) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + server.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static String subscribeFrame(int i, boolean baseline) {
+        StringBuilder b = new StringBuilder("SUBSCRIBE\nid:s").append(i).append("\ndestination:/topic/events\nreceipt:r").append(i).append('\n');
+        if (!baseline) {
+            switch (i % 4) {
+                case 0 -> { }
+                case 1 -> b.append("event-types:AGENT_FAILURE,TASK_FAILURE\n");
+                case 2 -> b.append("agent-ids:owner").append(i % 10).append("/*\n");
+                default -> b.append("severity-min:WARNING\nagent-ids:owner").append(i % 10).append("/ws1.main,owner")
+                        .append((i + 1) % 10).append("/*.main\n");
+            }
+        }
+        return b.append('\n').append('\0').toString();
+    }
+
+    private void connectAll(HttpClient client, int port, int n, boolean baseline, List<WebSocket> sockets) throws Exception {
+        String path = baseline ? "/baseline" : "/api/events/subscribe";
+        Semaphore inFlight = new Semaphore(500);
+        CountDownLatch ready = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            inFlight.acquire();
+            int index = i;
+            Listener listener = new Listener(() -> {
+                ready.countDown();
+                inFlight.release();
+            });
+            client.newWebSocketBuilder().subprotocols("v12.stomp").buildAsync(URI.create("ws://localhost:" + port + path), listener)
+                    .whenComplete((ws, error) -> {
+                        if (error != null) {
+                            System.err.println("connect failed: " + error);
+                            inFlight.release();
+                            ready.countDown();
+                            return;
+                        }
+                        synchronized (sockets) {
+                            sockets.add(ws);
+                        }
+                        ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
+                                .thenCompose(w -> w.sendText(subscribeFrame(index, baseline), true));
+                    });
+        }
+        if (!ready.await(300, TimeUnit.SECONDS)) {
+            System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
+        }
+    }
+
+    private void publish(KafkaProducer<String, EventNotification> producer, String topic, int rate, int seconds,
+                         boolean baseline, int port) throws Exception {
+        if (baseline) {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/baseline/publish?rate=" + rate + "&seconds=" + seconds)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return;
+        }
+        long start = System.nanoTime();
+        long total = (long) rate * seconds;
+        EventType[] types = EventType.values();
+        for (long i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            EventNotification event = Events.of(types[(int) (i % types.length)], "owner" + (i % 10) + "/ws" + (i % 3) + ".main")
+                    .metadata("sent_ms", System.currentTimeMillis()).sequence(i + System.nanoTime()).build();
+            producer.send(new ProducerRecord<>(topic, event.agent().key(), event));
+        }
+        producer.flush();
+        Thread.sleep(1_000);
+    }
+
+    private void printLatency() {
+        long count = 0;
+        for (int i = 0; i < latencyMillis.length(); i++) {
+            count += latencyMillis.get(i);
+        }
+        long p50 = -1;
+        long p99 = -1;
+        long seen = 0;
+        for (int i = 0; i < latencyMillis.length(); i++) {
+            seen += latencyMillis.get(i);
+            if (p50 < 0 && seen >= count * 0.50) {
+                p50 = i;
+            }
+            if (p99 < 0 && seen >= count * 0.99) {
+                p99 = i;
+            }
+        }
+        System.out.printf("latency (produce -> receipt, %d samples): p50 %d ms, p99 %d ms, max %d ms%n", count, p50, p99, maxLatency.get());
+    }
+
+    private void replay(HttpClient client, KafkaProducer<String, EventNotification> producer, String topic, int port, int events)
+            throws Exception {
+        EventType[] types = EventType.values();
+        for (int i = 0; i < events; i++) {
+            producer.send(new ProducerRecord<>(topic, "replay/" + (i % 50), Events.of(types[i % types.length],
+                    "replay" + (i % 5) + "/ws.main").sequence(i).build()));
+        }
+        producer.flush();
+        AtomicLong received = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        long total = events;
+        Listener listener = new Listener(() -> { }) {
+            @Override
+            void onMessage(String frame) {
+                if (received.incrementAndGet() >= total) {
+                    done.countDown();
+                }
+            }
+        };
+        long start = System.nanoTime();
+        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/api/events/subscribe"), listener).join();
+        ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
+                .thenCompose(w -> w.sendText("SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\nreplay-from:earliest\n\n\0", true)).join();
+        done.await(300, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("replay: %d events to one resuming subscriber in %.1f s = %.0f events/s%n", received.get(), seconds,
+                received.get() / seconds);
+        ws.abort();
+    }
+
+    /** Counts STOMP frames of one connection; records latency from the event's sent_ms. */
+    class Listener implements WebSocket.Listener {
+        private final Runnable onReady;
+        private final StringBuilder partial = new StringBuilder();
+        private boolean ready;
+
+        Listener(Runnable onReady) {
+            this.onReady = onReady;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            int start = 0;
+            int end;
+            while ((end = partial.indexOf("\0", start)) >= 0) {
+                String frame = partial.substring(start, end);
+                start = end + 1;
+                handle(frame);
+            }
+            partial.delete(0, start);
+            webSocket.request(1);
+            return null;
+        }
+
+        private void handle(String frame) {
+            String trimmed = frame.stripLeading();
+            if (trimmed.startsWith("MESSAGE")) {
+                onMessage(trimmed);
+            } else if (trimmed.startsWith("RECEIPT") && !ready) {
+                ready = true;
+                onReady.run();
+            } else if (trimmed.startsWith("ERROR")) {
+                errors.incrementAndGet();
+                if (!ready) {
+                    ready = true;
+                    onReady.run();
+                }
+            }
+        }
+
+        void onMessage(String frame) {
+            if (!measuring) {
+                return;
+            }
+            deliveries.incrementAndGet();
+            int at = frame.indexOf("\"sent_ms\":");
+            if (at >= 0) {
+                int from = at + 10;
+                int to = from;
+                while (to < frame.length() && Character.isDigit(frame.charAt(to))) {
+                    to++;
+                }
+                long latency = System.currentTimeMillis() - Long.parseLong(frame.substring(from, to));
+                latencyMillis.incrementAndGet((int) Math.max(0, Math.min(latency, latencyMillis.length() - 1)));
+                maxLatency.accumulateAndGet(latency, Math::max);
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}
