@@ -331,6 +331,21 @@ class PollerIT {
     }
 
     @Test
+    void shouldWriteEverythingOnceAgainAfterARestartWithHigherPollIds() {
+        startSim();
+        ConfigurableApplicationContext first = startPoller(false, sim.token());
+        CycleOutcome before = loop(first).pollOnce();
+        first.close();
+
+        ConfigurableApplicationContext restarted = startPoller(false, sim.token());
+        CycleOutcome after = loop(restarted).pollOnce();
+
+        assertThat(before.snapshots()).isEqualTo(4);
+        assertThat(after.snapshots()).isEqualTo(4);
+        assertThat(after.pollId()).isGreaterThan(before.pollId());
+    }
+
+    @Test
     void shouldFailAtStartupNamingTheMissingCoderUrl() {
         startSim();
 

@@ -12,10 +12,15 @@ import java.util.Map;
  */
 public final class TickingFields {
 
-    /** The default list: what coder-api.md §14 says never to diff, plus the activity-bumped times. */
+    /**
+     * The default list: what coder-api.md §14 says never to diff ({@code updated_at}, {@code last_connected_at},
+     * {@code latency}, {@code logs_length}), the agent metadata readings (CPU, RAM… collected continuously), the
+     * activity-bumped times, and the provisioners' heartbeat.
+     */
     public static final List<String> DEFAULTS = List.of(
             "agent.updated_at", "agent.last_connected_at", "agent.latency", "agent.logs_length",
-            "workspace.updated_at", "workspace.last_used_at", "workspace.latest_build.deadline",
+            "agent.metadata.result", "workspace.updated_at", "workspace.last_used_at",
+            "workspace.latest_build.deadline", "workspace.latest_build.matched_provisioners.most_recently_seen",
             "task.updated_at");
 
     private final Trie agent = new Trie();

@@ -40,6 +40,24 @@ class ChangeDetectionTest {
     }
 
     @Test
+    void shouldIgnoreTickingFieldsInsideArraysButNotTheirSiblings() throws IOException {
+        ObjectNode before = WorkspaceSplitterTest.exampleWorkspace();
+        agentOf(before).putArray("metadata").addObject().put("description", "cpu").putObject("result")
+                .put("value", "12%");
+        ObjectNode reading = WorkspaceSplitterTest.exampleWorkspace();
+        agentOf(reading).putArray("metadata").addObject().put("description", "cpu").putObject("result")
+                .put("value", "87%");
+        ObjectNode renamed = WorkspaceSplitterTest.exampleWorkspace();
+        agentOf(renamed).putArray("metadata").addObject().put("description", "ram").putObject("result")
+                .put("value", "12%");
+
+        long base = Fingerprint.of(observe(before), ticking);
+
+        assertThat(Fingerprint.of(observe(reading), ticking)).isEqualTo(base);
+        assertThat(Fingerprint.of(observe(renamed), ticking)).isNotEqualTo(base);
+    }
+
+    @Test
     void shouldSeeEveryOtherChangeInAgentWorkspaceOrTask() throws IOException {
         long base = Fingerprint.of(observe(WorkspaceSplitterTest.exampleWorkspace()), ticking);
         ObjectNode status = WorkspaceSplitterTest.exampleWorkspace();

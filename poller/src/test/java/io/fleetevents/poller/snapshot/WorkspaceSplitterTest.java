@@ -19,11 +19,17 @@ class WorkspaceSplitterTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String WS_ID = "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f4a1b23";
 
-    static ObjectNode exampleWorkspace() throws IOException {
-        try (InputStream in = WorkspaceSplitterTest.class.getResourceAsStream("/coder/workspaces-example.json")) {
-            return (ObjectNode) JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .path("workspaces").get(0);
+    private static ObjectNode example;
+
+    /** A fresh copy of coder-api.md §13.1's workspace. */
+    static synchronized ObjectNode exampleWorkspace() throws IOException {
+        if (example == null) {
+            try (InputStream in = WorkspaceSplitterTest.class.getResourceAsStream("/coder/workspaces-example.json")) {
+                example = (ObjectNode) JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .path("workspaces").get(0);
+            }
         }
+        return example.deepCopy();
     }
 
     static ObjectNode exampleTask() throws IOException {
