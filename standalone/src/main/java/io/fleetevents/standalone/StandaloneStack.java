@@ -97,9 +97,24 @@ public final class StandaloneStack implements AutoCloseable {
      * broadcaster restart or deployment. Clients that resume with their last token must see no gap.
      */
     public synchronized void restartBroadcaster() {
-        running.remove(broadcasterContext);
-        broadcasterContext.close();
-        broadcasterContext = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcasterProperties);
+        stopBroadcaster();
+        startBroadcaster();
+    }
+
+    /** Stops the broadcaster alone (every client connection is cut); the rest of the pipeline keeps running. */
+    public synchronized void stopBroadcaster() {
+        if (broadcasterContext != null) {
+            running.remove(broadcasterContext);
+            broadcasterContext.close();
+            broadcasterContext = null;
+        }
+    }
+
+    /** Starts the broadcaster again on the same port after {@link #stopBroadcaster()}. */
+    public synchronized void startBroadcaster() {
+        if (broadcasterContext == null) {
+            broadcasterContext = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcasterProperties);
+        }
     }
 
     /** Starts the stack; on failure, whatever had started is stopped again. */
