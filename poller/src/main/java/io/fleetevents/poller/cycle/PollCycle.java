@@ -15,6 +15,7 @@ import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
 import io.fleetevents.schemas.RawJson;
 import io.fleetevents.schemas.SnapshotRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -43,6 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PollCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollCycle.class);
+    private static final ObjectWriter TREE_WRITER = JsonMapper.builder().build().writer();
 
     private final CoderClient coder;
     private final SnapshotSink sink;
@@ -98,13 +102,13 @@ public final class PollCycle {
                     }
                     if (workspaceJson == null) {
                         // one workspace JSON shared by all its agents' snapshots: serialised once
-                        workspaceJson = RawJson.of(observation.workspace());
+                        workspaceJson = raw(observation.workspace());
                     }
                     AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
                             pollId, observedAt, key,
-                            observation.agent() == null ? null : RawJson.of(observation.agent()),
+                            observation.agent() == null ? null : raw(observation.agent()),
                             workspaceJson,
-                            observation.task() == null ? null : RawJson.of(observation.task()));
+                            observation.task() == null ? null : raw(observation.task()));
                     acks.add(sink.send(partition, key, snapshot).thenRun(() -> {
                         detector.written(key, fingerprint, decision, observedAt);
                         written.incrementAndGet();
@@ -144,6 +148,14 @@ public final class PollCycle {
         return new CycleOutcome(pollId, false, Duration.ofNanos(System.nanoTime() - startNanos), progress.workspaces,
                 progress.agents, progress.written.get(), progress.skipped, 0, sink.bytesSent() - bytesBefore, reason,
                 message, retryAfter);
+    }
+
+    /**
+     * Compact JSON text of a Coder object, as {@link RawJson#of} makes it, but through the UTF-8 generator (about twice
+     * as fast as the writer-based one for the 50 MB of a first cycle at 10,000 workspaces).
+     */
+    private static RawJson raw(ObjectNode node) {
+        return new RawJson(new String(TREE_WRITER.writeValueAsBytes(node), StandardCharsets.UTF_8));
     }
 
     private Duration remaining(Instant deadline) {

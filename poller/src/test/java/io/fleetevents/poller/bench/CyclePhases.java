@@ -60,6 +60,19 @@ public final class CyclePhases {
                         RawJson.of(o.workspace()), null));
             }
             long c4 = threads.getCurrentThreadCpuTime();
+            var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+            long alt = 0;
+            for (AgentObservation o : obs) {
+                if (o.agent() != null) {
+                    alt += new RawJson(new String(mapper.writeValueAsBytes(o.agent()),
+                            java.nio.charset.StandardCharsets.UTF_8)).json().length();
+                }
+                alt += new RawJson(new String(mapper.writeValueAsBytes(o.workspace()),
+                        java.nio.charset.StandardCharsets.UTF_8)).json().length();
+            }
+            long c4b = threads.getCurrentThreadCpuTime();
+            System.out.printf("  RawJson via bytes: %d ms%n", (c4b - c4) / 1_000_000);
+            c4 = threads.getCurrentThreadCpuTime();
             long bytes = 0;
             for (AgentSnapshot s : snaps) {
                 bytes += serde.serialize("t", s).length;

@@ -1,0 +1,165 @@
+package io.fleetevents.poller.cycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetevents.poller.coder.CoderClient;
+import io.fleetevents.poller.coder.CoderUnavailableException;
+import io.fleetevents.poller.publish.Partitioning;
+import io.fleetevents.poller.publish.SnapshotSink;
+import io.fleetevents.poller.snapshot.ChangeDetector;
+import io.fleetevents.poller.snapshot.TickingFields;
+import io.fleetevents.schemas.AgentSnapshot;
+import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.SnapshotRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class PollCycleTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static ObjectNode workspace(String id, String... agents) {
+        ObjectNode ws = JSON.createObjectNode().put("id", id).put("name", "ws-" + id);
+        ObjectNode build = ws.putObject("latest_build").put("transition", "start").put("status", "running");
+        ObjectNode resource = build.putArray("resources").addObject().put("name", "main");
+        for (String agent : agents) {
+            resource.withArray("agents").addObject().put("id", id + "-" + agent).put("name", agent)
+                    .put("status", "connected").put("last_connected_at", Instant.now().toString());
+        }
+        return ws;
+    }
+
+    /** A Coder that lists the given workspaces, then optionally fails after them. */
+    private static final class FakeCoder implements CoderClient {
+        List<ObjectNode> workspaces = new ArrayList<>();
+        boolean failAfterListing;
+
+        @Override
+        public ListingStats streamWorkspaces(Instant deadline, Consumer<ObjectNode> sink) {
+            workspaces.forEach(ws -> sink.accept(ws.deepCopy()));
+            if (failAfterListing) {
+                throw new CoderUnavailableException("page 2 failed", 500, null);
+            }
+            return new ListingStats(workspaces.size(), workspaces.size(), 1);
+        }
+
+        @Override
+        public Optional<Map<String, ObjectNode>> tasksByWorkspace(Instant deadline) {
+            return Optional.empty();
+        }
+    }
+
+    /** A topic in memory whose acknowledgements can be withheld or failed. */
+    private static final class FakeSink implements SnapshotSink {
+        final List<SnapshotRecord> records = new ArrayList<>();
+        final List<Integer> partitionsWritten = new ArrayList<>();
+        boolean failSnapshots;
+
+        @Override
+        public int partitions(Duration timeout) {
+            return 3;
+        }
+
+        @Override
+        public CompletableFuture<Void> send(int partition, String key, SnapshotRecord value) {
+            if (failSnapshots && value instanceof AgentSnapshot) {
+                return CompletableFuture.failedFuture(new IllegalStateException("not enough replicas"));
+            }
+            records.add(value);
+            partitionsWritten.add(partition);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public long bytesSent() {
+            return 0;
+        }
+
+        @Override
+        public long wireBytesSent() {
+            return -1;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final FakeCoder coder = new FakeCoder();
+    private final FakeSink sink = new FakeSink();
+    private final PollCycle cycle = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
+            new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC());
+
+    private List<CycleMarker> markers() {
+        return sink.records.stream().filter(r -> r instanceof CycleMarker).map(r -> (CycleMarker) r).toList();
+    }
+
+    @Test
+    void shouldWriteSnapshotsThenOneMarkerPerPartitionWithTheRosterOfThatPartition() {
+        coder.workspaces = List.of(workspace("w1", "main", "devcontainer"), workspace("w2"));
+
+        CycleOutcome outcome = cycle.run(7);
+
+        assertThat(outcome.complete()).isTrue();
+        assertThat(outcome.snapshots()).isEqualTo(3);
+        assertThat(sink.records.subList(0, 3)).allMatch(r -> r instanceof AgentSnapshot);
+        assertThat(markers()).hasSize(3).allSatisfy(m -> {
+            assertThat(m.pollId()).isEqualTo(7);
+            assertThat(m.agentKeys()).allSatisfy(k -> assertThat(Partitioning.partition(k, 3)).isEqualTo(m.partition()));
+            assertThat(m.agentKeys()).isSorted();
+        });
+        assertThat(markers().stream().flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrder("w1/main", "w1/devcontainer", "w2/");
+    }
+
+    @Test
+    void shouldWriteNoMarkerWhenTheListingFailsAfterSomeWorkspaces() {
+        coder.workspaces = List.of(workspace("w1", "main"));
+        coder.failAfterListing = true;
+
+        CycleOutcome outcome = cycle.run(8);
+
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("unavailable");
+        assertThat(markers()).isEmpty();
+    }
+
+    @Test
+    void shouldWriteNoMarkerAndRetryTheSnapshotsWhenKafkaDoesNotAcknowledgeThem() {
+        coder.workspaces = List.of(workspace("w1", "main"));
+        sink.failSnapshots = true;
+
+        CycleOutcome failed = cycle.run(9);
+        sink.failSnapshots = false;
+        CycleOutcome next = cycle.run(10);
+
+        assertThat(failed.complete()).isFalse();
+        assertThat(failed.reason()).isEqualTo("publish");
+        assertThat(next.complete()).isTrue();
+        assertThat(next.snapshots()).isEqualTo(1);
+        assertThat(markers()).extracting(CycleMarker::pollId).containsOnly(10L);
+    }
+
+    @Test
+    void shouldSkipAgentsWhoseOnlyChangeIsATickingField() {
+        coder.workspaces = List.of(workspace("w1", "main"));
+        cycle.run(11);
+        coder.workspaces = List.of(workspace("w1", "main"));
+
+        CycleOutcome steady = cycle.run(12);
+
+        assertThat(steady.snapshots()).isZero();
+        assertThat(steady.skipped()).isEqualTo(1);
+        assertThat(steady.markers()).isEqualTo(3);
+    }
+}
