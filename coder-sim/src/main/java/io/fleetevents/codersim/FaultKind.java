@@ -18,6 +18,6 @@ public enum FaultKind {
     GARBAGE,
     /** HTTP 200 with the real body cut off in the middle. */
     TRUNCATED,
-    /** The connection is closed without any response. */
+    /** Headers of a 200 promising a body, then the connection is closed: the client sees it drop mid-response. */
     DISCONNECT
 }

@@ -177,6 +177,17 @@ class CoderSimTest {
     }
 
     @Test
+    void shouldDropTheConnectionWithoutAnswerForADisconnectFault() {
+        CoderSim sim = start(CoderSimConfig.builder().workspaces(1).scripted().build());
+        sim.inject(Fault.of(FaultKind.DISCONNECT, 1));
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                () -> get(sim, "/api/v2/workspaces", sim.token()));
+
+        assertThat(failure).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void shouldListTasksAndAnswer404WhenTheTasksApiIsAbsent() throws Exception {
         CoderSim sim = start(CoderSimConfig.builder().workspaces(0).scripted().build());
         sim.createWorkspace("alice", "ws", "claude-code", false, true);

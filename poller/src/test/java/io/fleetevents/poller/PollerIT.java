@@ -209,12 +209,13 @@ class PollerIT {
     }
 
     @Test
-    void shouldRetryServerErrorsWithinTheCycleAndFailWithoutMarkerWhenTheyPersist() {
+    void shouldRetryServerErrorsAndDroppedConnectionsWithinTheCycleAndFailWithoutMarkerWhenTheyPersist() {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
         TopicReader reader = reader();
 
-        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 2).on("/api/v2/workspaces"));
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 1).on("/api/v2/workspaces"));
+        sim.inject(Fault.of(FaultKind.DISCONNECT, 1).on("/api/v2/workspaces"));
         CycleOutcome retried = loop(poller).pollOnce();
         sim.inject(Fault.of(FaultKind.SERVER_ERROR, 50).on("/api/v2/workspaces"));
         CycleOutcome failed = loop(poller).pollOnce();

@@ -178,7 +178,10 @@ public final class CoderApiHandler implements HttpHandler {
                 send(exchange, 200, java.util.Arrays.copyOf(all, Math.max(1, all.length / 2)));
             }
             case DISCONNECT -> {
-                // close the exchange without a status line: the client sees the connection drop
+                // promise a body, send none, and close: the client sees the connection drop mid-response
+                exchange.sendResponseHeaders(200, 4096);
+                exchange.getResponseBody().flush();
+                throw new IOException("coder-sim: connection dropped on purpose (DISCONNECT fault)");
             }
         }
     }
