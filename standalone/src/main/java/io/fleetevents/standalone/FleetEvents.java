@@ -30,6 +30,11 @@ public final class FleetEvents {
     }
 
     private static void run(String[] args) throws InterruptedException {
+        // Tomcat's per-WebSocket buffers default to 3 x 8 KiB; 2 KiB keeps idle connections cheap (a JVM-wide setting,
+        // so the process that owns the JVM sets it, as the broadcaster's own main does).
+        if (System.getProperty("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE") == null) {
+            System.setProperty("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", "2048");
+        }
         StandaloneConfig config;
         try {
             config = StandaloneConfig.from(System.getenv(), args);
