@@ -1,0 +1,209 @@
+package io.fleetevents.reliability.collect;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A superagent: a STOMP 1.2 subscriber over a real WebSocket (the JDK client, so the same codec also serves the
+ * fuzzer) that keeps the {@code resume-token} of the last MESSAGE and, whenever its connection drops — broadcaster
+ * restart, network cut, slow-consumer ERROR — reconnects and subscribes again with that token.
+ */
+public final class StompCollector implements Collector {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final ScheduledExecutorService RECONNECTS = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "stomp-collector-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final URI uri;
+    private final String token;
+    private final Map<String, String> subscribeHeaders;
+    private final List<Received> received = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+    private final AtomicInteger connects = new AtomicInteger();
+    private final AtomicInteger generations = new AtomicInteger();
+    private final AtomicInteger current = new AtomicInteger();
+    private volatile String lastToken;
+    private volatile boolean subscribed;
+    private volatile boolean closed;
+    private volatile boolean paused;
+    private volatile WebSocket socket;
+
+    /**
+     * @param subscribeHeaders filter and start headers of the first SUBSCRIBE (e.g. {@code replay-from: earliest});
+     *                         later SUBSCRIBEs carry {@code resume-token} instead of the start header
+     */
+    public StompCollector(URI uri, String token, Map<String, String> subscribeHeaders) {
+        this.uri = uri;
+        this.token = token;
+        this.subscribeHeaders = Map.copyOf(subscribeHeaders);
+        connect();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        int gen = generations.incrementAndGet();
+        current.set(gen);
+        subscribed = false;
+        HTTP.newWebSocketBuilder().subprotocols("v12.stomp").connectTimeout(Duration.ofSeconds(3))
+                .buildAsync(uri, new Listener(gen))
+                .whenComplete((ws, failure) -> {
+                    if (failure != null) {
+                        retry(gen);
+                        return;
+                    }
+                    socket = ws;
+                    connects.incrementAndGet();
+                    Map<String, String> connect = new LinkedHashMap<>();
+                    connect.put("accept-version", "1.2");
+                    connect.put("host", "localhost");
+                    connect.put("passcode", token);
+                    connect.put("heart-beat", "0,0");
+                    ws.sendText(StompFrame.of("CONNECT", connect).encode(), true);
+                });
+    }
+
+    private void retry(int gen) {
+        // one reconnect per dropped connection, however many of onClose/onError/connect failure report it
+        if (!closed && current.compareAndSet(gen, 0)) {
+            RECONNECTS.schedule(this::connect, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onFrame(WebSocket ws, StompFrame frame) {
+        switch (frame.command()) {
+            case "CONNECTED" -> {
+                Map<String, String> sub = new LinkedHashMap<>();
+                sub.put("id", "0");
+                sub.put("destination", "/topic/events");
+                sub.put("receipt", "sub-0");
+                String resume = lastToken;
+                subscribeHeaders.forEach((k, v) -> {
+                    if (resume == null || !(k.equals("replay-from") || k.equals("resume-token"))) {
+                        sub.put(k, v);
+                    }
+                });
+                if (resume != null) {
+                    sub.put("resume-token", resume);
+                }
+                ws.sendText(StompFrame.of("SUBSCRIBE", sub).encode(), true);
+            }
+            case "RECEIPT" -> subscribed = true;
+            case "MESSAGE" -> {
+                Received r = Received.fromJson(frame.body());
+                synchronized (received) {
+                    received.add(r);
+                }
+                lastToken = frame.header("resume-token");
+            }
+            case "ERROR" -> {
+                synchronized (errors) {
+                    errors.add(frame.header("message"));
+                }
+            }
+            default -> {
+                // nothing else is expected
+            }
+        }
+    }
+
+    /** Connected and subscribed (SUBSCRIBE receipt seen) on the current connection. */
+    public boolean subscribed() {
+        return subscribed;
+    }
+
+    /** How many WebSocket connections it opened (1 + reconnects). */
+    public int connects() {
+        return connects.get();
+    }
+
+    public List<String> errors() {
+        synchronized (errors) {
+            return List.copyOf(errors);
+        }
+    }
+
+    /** Stops reading from the socket (a stuck client): the server's send buffer for it fills up. */
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public String transport() {
+        return "stomp";
+    }
+
+    @Override
+    public List<Received> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        WebSocket ws = socket;
+        if (ws != null) {
+            ws.abort();
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+
+        private final int gen;
+        private final StringBuilder buffer = new StringBuilder();
+
+        Listener(int gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            buffer.append(data);
+            for (StompFrame frame : StompFrame.drain(buffer)) {
+                onFrame(ws, frame);
+            }
+            if (!paused) {
+                ws.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            subscribed = false;
+            retry(gen);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            subscribed = false;
+            retry(gen);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.fleetevents.reliability.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One app (or the broker) as a child JVM that can be SIGKILLed, stopped gracefully and started again with the same
+ * command, ports and data directory. Output (stdout and stderr) is appended to one log file per app, so a restart's
+ * log follows the previous run's.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xss512k", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true");
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path log;
+    private final int healthPort;
+    private final String healthPath;
+    private Process process;
+    private int starts;
+
+    private AppProcess(String name, List<String> command, Map<String, String> env, Path log, int healthPort,
+                       String healthPath) {
+        this.name = name;
+        this.command = command;
+        this.env = env;
+        this.log = log;
+        this.healthPort = healthPort;
+        this.healthPath = healthPath;
+    }
+
+    /**
+     * An executable jar run as {@code java <heap> <fast-start flags> -jar jar args…}.
+     *
+     * @param healthPort the port of the health URL, or 0 when readiness is a line in the log
+     * @param healthPath the path answering 200 when the app is ready ({@code /actuator/health})
+     */
+    public static AppProcess jar(String name, Path jar, String heap, List<String> args, Map<String, String> env,
+                                 Path logDir, int healthPort, String healthPath) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + heap);
+        command.addAll(JVM_FLAGS);
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().normalize().toString());
+        command.addAll(args);
+        return new AppProcess(name, List.copyOf(command), Map.copyOf(env), logDir.resolve(name + ".log"), healthPort,
+                healthPath);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts the process (again); returns at once: use {@link #awaitHealthy} or {@link #awaitLogLine}. */
+    public synchronized AppProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            starts++;
+            Files.writeString(log, "\n===== start " + starts + " of " + name + " =====\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            process = builder.start();
+            return this;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no graceful leave of a consumer group. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(process, name);
+        }
+    }
+
+    /** SIGTERM and wait: the app's graceful shutdown runs. */
+    public synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            waitFor(process, name);
+        }
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public int port() {
+        return healthPort;
+    }
+
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Waits until {@code /actuator/health} answers 200 (UP). */
+    public AppProcess awaitHealthy(Duration atMost) {
+        await(name + " healthy").atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .failFast(name + " exited: see " + log, () -> !isAlive())
+                .ignoreExceptions()
+                .until(() -> health().statusCode() == 200);
+        return this;
+    }
+
+    /** The health endpoint's answer (200 UP, 503 DOWN). */
+    public HttpResponse<String> health() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + healthPath))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Prometheus text of the app. */
+    public String prometheus() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Waits until the log of the current run holds {@code text}. */
+    public AppProcess awaitLogLine(String text, Duration atMost) {
+        int run = starts;
+        await(name + " logs '" + text + "'").atMost(atMost).pollInterval(Duration.ofMillis(200))
+                .failFast(name + " exited: see " + log, () -> !isAlive())
+                .until(() -> {
+                    String all = Files.readString(log, StandardCharsets.UTF_8);
+                    int from = all.lastIndexOf("===== start " + run + " of " + name);
+                    return all.indexOf(text, Math.max(from, 0)) >= 0;
+                });
+        return this;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void waitFor(Process process, String name) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " did not exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
