@@ -1,9 +1,11 @@
 package io.fleetevents.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.reliability.collect.Collector;
-import io.fleetevents.reliability.collect.CommittedCollector;
+import io.fleetevents.reliability.collect.Received;
+import io.fleetevents.reliability.harness.TcpProxy;
 import io.fleetevents.reliability.harness.Stack;
 import io.fleetevents.reliability.oracle.ScriptedFleet;
 import io.fleetevents.reliability.oracle.Tally;
@@ -29,6 +31,7 @@ class FaultScenariosIT {
 
     private static final Duration POLL = Duration.ofSeconds(30);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
+    private static final int BURST = 200;
 
     private static Suite suite;
     private static Stack stack;
@@ -71,6 +74,191 @@ class FaultScenariosIT {
         }
     }
 
+    @Test
+    @Order(2)
+    @Timeout(180)
+    void shouldNeverReportAVanishFromTheCycleOfAPollerKilledMidCycle() {
+        // owner sorts first, so this fleet fills the first page of Coder's list (pages of 10)
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "a05-poller-kill");
+        List<String> agents = fleet.create(16);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            long disconnectsBefore = count(suite.committed().received(), "AGENT_DISCONNECTED");
+
+            stack.poller().kill();
+            // every page after the first fails: the restarted poller writes page one's snapshots, never a marker
+            stack.coder().fault("SERVER_ERROR", 1_000_000, "/api/v2/workspaces", 10);
+            agents.subList(0, 3).forEach(fleet::disconnect);
+            fleet.delete(agents.get(5));
+            fleet.delete(agents.get(6));
+            stack.poller().start().awaitLogLine("Started PollerApplication", POLL.multipliedBy(3));
+            await("a partial cycle: snapshots written, cycle failed").atMost(POLL).ignoreExceptions()
+                    .until(() -> Prometheus.sum(stack.poller(), "poller_records_total", "kind=\"snapshot\"") >= 10
+                            && Prometheus.sum(stack.poller(), "poller_cycles_total", "outcome=\"failed\"") >= 1);
+            stack.poller().kill();
+            // the partial cycle's snapshots are real news (three disconnects) ...
+            await("disconnects from the partial cycle").atMost(DELIVERY).until(() ->
+                    count(Tally.filter(fleet, suite.committed().received()), "AGENT_FAILURE") == 3);
+            Barriers.watch(Duration.ofSeconds(2));
+            // ... but nothing vanished: no marker, no conclusion about absence
+            assertThat(count(suite.committed().received(), "AGENT_DISCONNECTED")).as("vanish without a marker")
+                    .isEqualTo(disconnectsBefore);
+
+            stack.coder().clearFaults();
+            long restart = System.nanoTime();
+            stack.poller().start();
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - restart);
+            stack.poller().awaitHealthy(POLL);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(suite.table(), "5 poller SIGKILL mid-cycle", fleet, suite.committed(), recovery,
+                    "partial cycle (page 1 of 3 written, no marker) then SIGKILL; 0 vanish until a complete cycle");
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(180)
+    void shouldReportNoFalseEventsWhileCoderAnswers500sThen429sThenGarbageAndCatchUpAfter() throws Exception {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s4-coder-outage");
+        List<String> agents = fleet.create(10);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            int deliveredBefore = Tally.of(fleet, suite.committed().received()).delivered();
+
+            stack.coder().fault("SERVER_ERROR", 1_000_000, "/api/", 0);
+            await("poller health reports the outage").atMost(POLL).ignoreExceptions()
+                    .until(() -> stack.poller().health().statusCode() == 503);
+            double rateLimited = Prometheus.sum(stack.poller(), "poller_coder_rate_limited_total");
+            stack.coder().clearFaults();
+            stack.coder().fault("RATE_LIMITED", 1_000_000, "/api/", 0);
+            await("429s answered").atMost(POLL).ignoreExceptions()
+                    .until(() -> Prometheus.sum(stack.poller(), "poller_coder_rate_limited_total") >= rateLimited + 2);
+            double protocol = Prometheus.sum(stack.poller(), "poller_cycles_total", "reason=\"protocol\"");
+            stack.coder().clearFaults();
+            stack.coder().fault("GARBAGE", 1_000_000, "/api/v2/workspaces", 0);
+            await("garbage bodies fail cycles").atMost(POLL).ignoreExceptions()
+                    .until(() -> Prometheus.sum(stack.poller(), "poller_cycles_total", "reason=\"protocol\"")
+                            >= protocol + 1);
+            // changes made during the outage's last phase: a switch between two fault kinds is a clear + inject,
+            // and a cycle landing in that gap would (rightly) report them early
+            agents.subList(0, 3).forEach(fleet::disconnect);
+            fleet.delete(agents.get(9));
+            await("more garbage cycles after the changes").atMost(POLL).ignoreExceptions()
+                    .until(() -> Prometheus.sum(stack.poller(), "poller_cycles_total", "reason=\"protocol\"")
+                            >= protocol + 3);
+            assertThat(stack.poller().health().statusCode()).as("health during the outage").isEqualTo(503);
+            assertThat(Tally.of(fleet, suite.committed().received()).delivered()).as("nothing derived from an outage")
+                    .isEqualTo(deliveredBefore);
+
+            stack.coder().clearFaults();
+            long end = System.nanoTime();
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - end);
+            stack.poller().awaitHealthy(POLL);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(suite.table(), "4 Coder 500s → 429s → garbage", fleet, suite.committed(), recovery,
+                    "health 503 during the outage; 3 disconnects + 1 delete made during it, reported after");
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(240)
+    void shouldLetFiftySubscribersResumeWithoutLossOrDuplicateWhenTheBroadcasterIsKilledAndRestarted() {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s2-broadcaster-restart");
+        List<String> agents = fleet.create(10);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 50, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, subscribers.all(), DELIVERY);
+
+            stack.broadcaster().kill();
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            long restart = System.nanoTime();
+            stack.broadcaster().start().awaitHealthy(DELIVERY);
+            agents.forEach(a -> fleet.lifeStep(a, 3));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - restart);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            int reconnected = (int) subscribers.stomp.stream().filter(c -> c.connects() >= 2).count();
+            subscribers.report(suite.table(), "2 broadcaster SIGKILL + restart", fleet, suite.committed(), recovery,
+                    reconnected + " of 50 STOMP subscribers resumed with their token; round 2 made while down");
+            assertThat(reconnected).isEqualTo(50);
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(180)
+    void shouldLetASubscriberWhoseNetworkIsCutResumeWithoutLoss() throws Exception {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s6-network-cut");
+        List<String> agents = fleet.create(10);
+        try (TcpProxy proxy = new TcpProxy(stack.broadcasterPort());
+             Subscribers subscribers = Subscribers.open(fleet, proxy.port(), 3, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, subscribers.all(), DELIVERY);
+
+            proxy.cut();
+            long cut = System.nanoTime();
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 3));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            await("committed while cut").atMost(DELIVERY)
+                    .until(() -> Tally.of(fleet, suite.committed().received()).complete());
+            Duration cutFor = Duration.ofNanos(System.nanoTime() - cut);
+            proxy.restore();
+            long restored = System.nanoTime();
+            Barriers.allDelivered(fleet, subscribers.all(), DELIVERY);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - restored);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(suite.table(), "6 subscriber network cut", fleet, suite.committed(), recovery,
+                    String.format("links reset and refused for %.1f s while 2 rounds of events flowed", 
+                            cutFor.toMillis() / 1000.0));
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Timeout(240)
+    void shouldDeliverEveryEventOnceInABurstOfMassDisconnects() {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s8-burst");
+        List<String> agents = fleet.create(BURST);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 5, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+
+            long burst = System.nanoTime();
+            agents.forEach(fleet::disconnect);
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(fleet::connect);
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration took = Duration.ofNanos(System.nanoTime() - burst);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(suite.table(), "8 burst: " + BURST + " agents disconnect at once, then reconnect",
+                    fleet, suite.committed(), took, "recovery = burst start → last subscriber has all");
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
     private static List<Collector> withCommitted(List<Collector> collectors) {
         List<Collector> all = new ArrayList<>(collectors);
         all.add(suite.committed());
@@ -84,7 +272,7 @@ class FaultScenariosIT {
         }
     }
 
-    static CommittedCollector committed() {
-        return suite.committed();
+    private static long count(List<Received> received, String type) {
+        return received.stream().filter(r -> r.eventType().equals(type)).count();
     }
 }

@@ -129,6 +129,11 @@ public final class StompCollector implements Collector {
         return subscribed;
     }
 
+    /** The resume token of the last MESSAGE received. */
+    public String lastResumeToken() {
+        return lastToken;
+    }
+
     /** How many WebSocket connections it opened (1 + reconnects). */
     public int connects() {
         return connects.get();

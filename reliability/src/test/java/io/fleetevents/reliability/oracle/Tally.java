@@ -19,6 +19,12 @@ public record Tally(int expected, int delivered, int missing, int duplicated, in
         return of(fleet.owner(), fleet.expected(), received);
     }
 
+    /** The deliveries that belong to {@code fleet} (its owner's agents, capacity excluded). */
+    public static List<Received> filter(ScriptedFleet fleet, List<Received> received) {
+        return received.stream().filter(r -> r.path().startsWith(fleet.owner() + "/")
+                && !r.eventType().equals("CAPACITY_WARNING")).toList();
+    }
+
     static Tally of(String owner, Map<String, List<String>> expected, List<Received> received) {
         Map<String, Integer> want = new HashMap<>();
         expected.forEach((path, types) -> types.forEach(t -> want.merge(path + " " + t, 1, Integer::sum)));
