@@ -81,9 +81,9 @@ class BadInputIT {
 
             Set<String> deadLettered = new HashSet<>();
             await("every malformed record dead-lettered").atMost(Duration.ofSeconds(60))
-                    .until(() -> {
+                    .untilAsserted(() -> {
                         deadLettered.addAll(dlqSources(offsets));
-                        return deadLettered.size() == corpus.size();
+                        assertThat(deadLettered).containsExactlyInAnyOrderElementsOf(corpus.keySet());
                     });
             Barriers.allDelivered(fleet, withCommitted(subscribers.all()), Duration.ofSeconds(90));
             Barriers.watch(Duration.ofSeconds(2));
@@ -112,12 +112,17 @@ class BadInputIT {
         corpus.put("JSON array", record(p, key, "[1,2,3]"));
         corpus.put("unknown kind", record(p, key, json.replaceFirst("\"kind\"\\s*:\\s*\"[a-z_]+\"",
                 "\"kind\":\"mystery\"")));
-        corpus.put("schema_version 99", record(p, key, json.replaceFirst("\"schema_version\"\\s*:\\s*1",
-                "\"schema_version\":99")));
+        corpus.put("schema_version 0", record(p, key, json.replaceFirst("\"schema_version\"\\s*:\\s*1",
+                "\"schema_version\":0")));
+        corpus.put("negative poll_id", record(p, key, json.replaceFirst("\"poll_id\"\\s*:\\s*\\d+",
+                "\"poll_id\":-5")));
+        corpus.put("no agent_key", record(p, key, json.replaceFirst("\"agent_key\"\\s*:", "\"agent_kee\":")));
         corpus.put("key is not the agent key", record(p, key + "-other", json));
         corpus.put("invalid UTF-8", new ProducerRecord<>(SNAPSHOTS, p, key.getBytes(StandardCharsets.UTF_8),
                 new byte[] {(byte) 0xC3, (byte) 0x28, '{', '}'}));
         corpus.put("deeply nested", record(p, key, "[".repeat(5000) + "]".repeat(5000)));
+        corpus.forEach((name, record) -> assertThat(record.value()).as("corpus entry '" + name + "' is broken")
+                .isNotEqualTo(snapshot.value()));
         int other = (marker.partition() + 1) % 6;
         corpus.put("marker on another partition", new ProducerRecord<>(SNAPSHOTS, other, marker.key(),
                 marker.value()));

@@ -32,6 +32,7 @@ class FaultScenariosIT {
     private static final Duration POLL = Duration.ofSeconds(30);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
     private static final int BURST = 200;
+    private static final Duration START = Duration.ofSeconds(150);
 
     private static Suite suite;
     private static Stack stack;
@@ -220,6 +221,9 @@ class FaultScenariosIT {
             Barriers.pollerObserved(stack.poller(), POLL);
             await("committed while cut").atMost(DELIVERY)
                     .until(() -> Tally.of(fleet, suite.committed().received()).complete());
+            // keep the link down for at least 10 s: long enough for any buffered frame to be lost with it
+            await("link down 10 s").pollDelay(Duration.ofMillis(500)).atMost(DELIVERY)
+                    .until(() -> System.nanoTime() - cut >= Duration.ofSeconds(10).toNanos());
             Duration cutFor = Duration.ofNanos(System.nanoTime() - cut);
             proxy.restore();
             long restored = System.nanoTime();
@@ -255,6 +259,75 @@ class FaultScenariosIT {
 
             subscribers.report(suite.table(), "8 burst: " + BURST + " agents disconnect at once, then reconnect",
                     fleet, suite.committed(), took, "recovery = burst start → last subscriber has all");
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Timeout(300)
+    void shouldLoseAndDoubleNothingWhenOneOfTwoProcessorInstancesIsKilled() {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s9-two-processors");
+        List<String> agents = fleet.create(12);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+            stack.secondProcessor().start().awaitHealthy(START);
+            // the second instance has been given its share of the partitions
+            stack.secondProcessor().awaitLogLine("State transition from REBALANCING to RUNNING", START);
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, List.of(suite.committed()), DELIVERY);
+
+            stack.processor().kill();
+            long kill = System.nanoTime();
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 3));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - kill);
+
+            // leave the stack as the other scenarios expect it: the first instance alone
+            stack.processor().start().awaitHealthy(START);
+            stack.secondProcessor().stop();
+            Barriers.watch(Duration.ofSeconds(2));
+            subscribers.report(suite.table(), "9 two processors, one SIGKILLed", fleet, suite.committed(), recovery,
+                    "survivor took over after the 6 s session timeout; recovery = kill → all delivered");
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Timeout(300)
+    void shouldRecoverByThemselvesWhenTheKafkaBrokerIsStoppedAndRestarted() {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s3-broker-restart");
+        List<String> agents = fleet.create(10);
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 3, true)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+
+            stack.kafka().stop();
+            long stopped = System.nanoTime();
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            await("poller health reports Kafka gone").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> stack.poller().health().statusCode() == 503);
+            Duration down = Duration.ofNanos(System.nanoTime() - stopped);
+            long restart = System.nanoTime();
+            stack.kafka().start().awaitLogLine("KAFKA_READY", START);
+            Barriers.pollerObserved(stack.poller(), START);
+            agents.forEach(a -> fleet.lifeStep(a, 3));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), START);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - restart);
+            stack.awaitAllHealthy();
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(suite.table(), "3 Kafka broker stopped and restarted", fleet, suite.committed(),
+                    recovery, String.format("broker down %.0f s (until poller health 503); no app restarted",
+                            down.toMillis() / 1000.0));
             assertExact(fleet, withCommitted(subscribers.all()));
         }
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ParserFuzzTest {
 
     private static final long SEED = Long.getLong("reliability.fuzz.seed", 20261125L);
-    private static final int RUNS = 20_000;
+    private static final int RUNS = 5_000;
 
     @Test
     void shouldDecodeEveryResumeTokenOrRejectItWithInvalidResumeTokenException() {

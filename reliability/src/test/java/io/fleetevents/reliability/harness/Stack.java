@@ -54,6 +54,11 @@ public final class Stack implements AutoCloseable {
         this.repo = repo;
         this.logs = out.resolve("reliability-logs");
         Files.createDirectories(logs);
+        try (var old = Files.list(logs)) {
+            for (Path log : old.toList()) {
+                Files.delete(log); // one run's logs only
+            }
+        }
         this.work = Files.createTempDirectory("fleet-reliability");
         kafka = AppProcess.jar("kafka", jar("standalone", "fleet-events-standalone.jar"), "512m",
                 List.of("kafka", work.resolve("kafka").toString(), String.valueOf(kafkaPort),
