@@ -18,12 +18,14 @@ import java.util.Map;
  * @param simPort            {@code FLEET_SIM_PORT}: coder-sim's port (default 3000)
  * @param simWorkspaces      {@code FLEET_SIM_WORKSPACES}: size of the simulated fleet (default 40)
  * @param simSeed            {@code FLEET_SIM_SEED}: the simulated fleet's random seed (default 42)
+ * @param simActivity        {@code FLEET_SIM_ACTIVITY}: how often the simulated fleet changes by itself; {@code 0} = only
+ *                           scripted changes through coder-sim's control API (default 1s)
  * @param pollInterval       {@code FLEET_POLL_INTERVAL}: poll interval, e.g. {@code 2s} (default 2s)
  * @param coderUrl           {@code CODER_URL}: poll this real Coder instead of the simulator (default: simulate)
  * @param coderToken         {@code CODER_SESSION_TOKEN}: its session token; required with {@code CODER_URL}; never printed
  */
 public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int kafkaControllerPort, int simPort,
-                               int simWorkspaces, long simSeed, Duration pollInterval, URI coderUrl, String coderToken) {
+                               int simWorkspaces, long simSeed, Duration simActivity, Duration pollInterval, URI coderUrl, String coderToken) {
 
     /** Whether a real Coder is polled instead of the simulator. */
     public boolean realCoder() {
@@ -68,6 +70,7 @@ public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int ka
                 port(values, "FLEET_SIM_PORT", 3000),
                 integer(values, "FLEET_SIM_WORKSPACES", 40, 0, 100_000),
                 integer(values, "FLEET_SIM_SEED", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                "0".equals(values.get("FLEET_SIM_ACTIVITY")) ? Duration.ZERO : duration(values, "FLEET_SIM_ACTIVITY", Duration.ofSeconds(1)),
                 duration(values, "FLEET_POLL_INTERVAL", Duration.ofSeconds(2)),
                 url, coderToken);
     }
@@ -119,7 +122,7 @@ public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int ka
     @Override
     public String toString() {
         return "StandaloneConfig[dataDir=" + dataDir + ", httpPort=" + httpPort + ", kafkaPort=" + kafkaPort
-                + ", simPort=" + simPort + ", simWorkspaces=" + simWorkspaces + ", pollInterval=" + pollInterval
+                + ", simPort=" + simPort + ", simWorkspaces=" + simWorkspaces + ", simActivity=" + simActivity + ", pollInterval=" + pollInterval
                 + ", coderUrl=" + coderUrl + ", coderToken=" + (coderToken == null ? "none" : "***") + "]";
     }
 }

@@ -61,6 +61,7 @@ public final class StandaloneStack implements AutoCloseable {
                         .token(simToken)
                         .seed(config.simSeed())
                         .workspaces(config.simWorkspaces())
+                        .activityInterval(config.simActivity())
                         .build());
                 running.push(sim);
                 coderUrl = sim.url();

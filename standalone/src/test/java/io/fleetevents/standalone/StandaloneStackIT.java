@@ -26,7 +26,7 @@ class StandaloneStackIT {
 
     @Test
     void shouldDeliverEventsSoonAfterStartAndKeepHistoryAcrossARestart() throws Exception {
-        StandaloneConfig config = new StandaloneConfig(dataDir, 0, 0, 0, 0, 20, 42, Duration.ofSeconds(1), null, null);
+        StandaloneConfig config = new StandaloneConfig(dataDir, 0, 0, 0, 0, 20, 42, Duration.ofSeconds(1), Duration.ofSeconds(1), null, null);
         Received firstRun = new Received();
         String tokenBeforeRestart;
         Set<String> idsBeforeRestart;
