@@ -31,20 +31,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The processor benchmark. On a real broker (KAFKA_BOOTSTRAP_SERVERS, else Testcontainers, else an embedded KRaft
- * broker in this JVM) it:
+ * The processor benchmark. On a real broker (KAFKA_BOOTSTRAP_SERVERS — preferably a broker in its own process, so it
+ * does not share this JVM's heap, GC and JIT — else Testcontainers, else an embedded KRaft broker in this JVM) it:
  * <ol>
  *   <li>pre-loads {@code bench.records} realistic snapshots (~4 KB, zstd, 6 partitions);</li>
- *   <li>reads them with a plain {@code KafkaConsumer} (bytes, no processing) — the reference rate;</li>
- *   <li>runs the real topology over the same input with the configured guarantee (exactly_once_v2 by default) and
- *       measures its rate from committed offsets;</li>
- *   <li>reads them with the plain consumer again (the machine is noisy: the ratio uses the mean of both runs);</li>
+ *   <li>warms up both paths alike ({@code bench.warmup-rounds} (2) runs of each on a separate input of
+ *       {@code bench.warmup} (60000) records), so neither is measured cold;</li>
+ *   <li>runs {@code bench.rounds} (5) measured rounds, each reading the same input with a plain
+ *       {@code KafkaConsumer} (bytes, no processing, repeated passes for at least {@code bench.plain-min-seconds}
+ *       (5) so one scheduler hiccup does not decide its rate) and with the real topology (the configured guarantee,
+ *       exactly_once_v2 by default; rate from committed offsets), the order rotating every round; prints each
+ *       round's ratio, its benchmark-JVM CPU per record, and the median ratio — the figure;</li>
  *   <li>feeds a fresh topology at {@code bench.rate} snapshots/s for {@code bench.seconds} and measures
  *       snapshot→event latency (producer CreateTime to receipt by a read_committed consumer) p50/p99/max.</li>
  * </ol>
- * Both readers are first warmed up (JIT) on a separate input of {@code bench.warmup} records (60000).
- * System properties: {@code bench.records} (200000), {@code bench.agents} (2000), {@code bench.rate} (5000),
- * {@code bench.seconds} (20), {@code bench.guarantee} (exactly_once_v2).
+ * {@code bench.variants} ("default", or several {@code k=v,...} Streams-property sets separated by {@code |}) runs
+ * each variant in every round and in the latency phase: an A/B comparison within one run on this noisy machine.
+ * Other properties: {@code bench.agents} (2000), {@code bench.guarantee}, {@code bench.threads},
+ * {@code bench.overrides} (applied to every topology run).
  */
 public final class ProcessorBenchmark {
 
@@ -52,6 +56,8 @@ public final class ProcessorBenchmark {
 
     private final String bootstrap;
     private final String guarantee;
+    /** Passes over the input the last plain-consumer measurement made (its CPU is divided by them). */
+    private int lastPlainPasses = 1;
 
     private ProcessorBenchmark(String bootstrap, String guarantee) {
         this.bootstrap = bootstrap;
@@ -76,35 +82,78 @@ public final class ProcessorBenchmark {
         bench.produce(input, workload, 0, records, 0);
         System.out.printf(Locale.ROOT, "pre-loaded %d snapshots in %.1f s%n", records, secondsSince(loadStart));
 
-        // Warm-up (JIT) of both readers on a separate input, so neither is measured cold.
+        // Warm-up (JIT, connections, broker caches): both paths alike, bench.warmup-rounds times each, on a
+        // separate input, so neither is measured cold.
         long warmRecords = Long.getLong("bench.warmup", 60_000);
-        if (warmRecords > 0) {
+        int warmRounds = Integer.getInteger("bench.warmup-rounds", 2);
+        if (warmRecords > 0 && warmRounds > 0) {
             String warm = KafkaTestBroker.uniqueTopic("bench-warmup");
             KafkaTestBroker.createTopic(warm, PARTITIONS, Map.of("compression.type", "producer"));
             bench.produce(warm, workload, records, warmRecords, 0);
-            bench.plainConsumerRate(warm, warmRecords);
-            System.out.printf(Locale.ROOT, "warm-up topology run: %,.0f snapshots/s (not counted)%n",
-                    bench.topologyRate(warm, warmRecords));
+            for (int w = 0; w < warmRounds; w++) {
+                Measured c = bench.measure(() -> bench.plainConsumerRate(warm, warmRecords));
+                Measured t = bench.measure(() -> bench.topologyRate(warm, warmRecords, overrides("")));
+                System.out.printf(Locale.ROOT, "warm-up %d (not counted): plain %,.0f/s, topology %,.0f/s%n",
+                        w + 1, c.rate(), t.rate());
+            }
         }
 
-        double consumer1 = bench.plainConsumerRate(input, records);
-        System.out.printf(Locale.ROOT, "plain KafkaConsumer:        %,10.0f snapshots/s%n", consumer1);
-        double topology = bench.topologyRate(input, records);
-        System.out.printf(Locale.ROOT, "processor topology (%s): %,10.0f snapshots/s%n", guarantee, topology);
-        double consumer2 = bench.plainConsumerRate(input, records);
-        System.out.printf(Locale.ROOT, "plain KafkaConsumer again:  %,10.0f snapshots/s%n", consumer2);
-        double reference = (consumer1 + consumer2) / 2;
-        System.out.printf(Locale.ROOT, "RATIO topology / plain consumer = %.2f (target >= 0.70)%n%n",
-                topology / reference);
+        // Measured rounds: the plain consumer and each topology variant run one after the other on the same input,
+        // the order rotating every round; each round's ratio pairs runs minutes apart at most, and the median over
+        // the rounds is the figure. Variants: -Dbench.variants="default|producer.linger.ms=5,..." (same-run A/B).
+        String[] variants = System.getProperty("bench.variants", "default").split("\\|");
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        int paths = variants.length + 1;
+        double[] plainRates = new double[rounds];
+        double[][] topoRates = new double[variants.length][rounds];
+        double[][] ratios = new double[variants.length][rounds];
+        double[][] cpuRatios = new double[variants.length][rounds];
+        for (int r = 0; r < rounds; r++) {
+            Measured[] m = new Measured[paths];
+            for (int k = 0; k < paths; k++) {
+                int path = (k + r) % paths;
+                m[path] = path == 0 ? bench.measure(() -> bench.plainConsumerRate(input, records))
+                        : bench.measure(() -> bench.topologyRate(input, records,
+                                overrides(variants[path - 1])));
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                    "round %d (load %.1f): plain %,.0f/s (%.1f us cpu/rec)", r + 1,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    m[0].rate(), m[0].cpuMicrosPerRecord(records)));
+            plainRates[r] = m[0].rate();
+            for (int v = 0; v < variants.length; v++) {
+                Measured t = m[v + 1];
+                topoRates[v][r] = t.rate();
+                ratios[v][r] = t.rate() / m[0].rate();
+                cpuRatios[v][r] = t.cpuMicrosPerRecord(records) / m[0].cpuMicrosPerRecord(records);
+                line.append(String.format(Locale.ROOT, "; [%s] %,.0f/s (%.1f us cpu/rec) ratio %.2f", variants[v],
+                        t.rate(), t.cpuMicrosPerRecord(records), ratios[v][r]));
+            }
+            System.out.println(line);
+        }
+        System.out.printf(Locale.ROOT, "plain KafkaConsumer median: %,10.0f snapshots/s%n", median(plainRates));
+        for (int v = 0; v < variants.length; v++) {
+            System.out.printf(Locale.ROOT, "topology (%s) [%s] median: %,10.0f snapshots/s%n", guarantee,
+                    variants[v], median(topoRates[v]));
+            System.out.printf(Locale.ROOT, "RATIO [%s] topology / plain consumer = %.2f median of %d rounds (min "
+                            + "%.2f, max %.2f; target >= 0.70); benchmark-JVM CPU per record topology / plain = "
+                            + "%.1fx%n", variants[v], median(ratios[v]), rounds,
+                    Arrays.stream(ratios[v]).min().orElse(0), Arrays.stream(ratios[v]).max().orElse(0),
+                    median(cpuRatios[v]));
+        }
+        System.out.println();
 
         if (seconds <= 0) {
             System.exit(0);
         }
-        long[] latencies = bench.latency(workload, rate, seconds);
-        System.out.printf(Locale.ROOT, "latency at %,d snapshots/s for %d s (%d events after warm-up): "
-                        + "p50 %d ms, p99 %d ms, max %d ms (target p99 <= 200 ms)%n", rate, seconds,
-                latencies.length, percentile(latencies, 50), percentile(latencies, 99),
-                latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
+        for (String variant : variants) {
+            long[] latencies = bench.latency(workload, rate, seconds, overrides(variant));
+            System.out.printf(Locale.ROOT, "latency [%s] at %,d snapshots/s for %d s (%d events after warm-up): "
+                            + "p50 %d ms, p99 %d ms, max %d ms (target p99 <= 200 ms), load %.1f%n", variant, rate,
+                    seconds, latencies.length, percentile(latencies, 50), percentile(latencies, 99),
+                    latencies.length == 0 ? -1 : latencies[latencies.length - 1],
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
         System.exit(0);
     }
 
@@ -125,7 +174,26 @@ public final class ProcessorBenchmark {
         }
     }
 
+    /**
+     * Reads {@code records} from the beginning as bytes, in passes, until at least {@code bench.plain-min-seconds}
+     * (5) have elapsed: a single fast pass lasts under a second and a scheduler hiccup would decide its rate.
+     */
     private double plainConsumerRate(String topic, long records) {
+        long minNanos = (long) (Double.parseDouble(System.getProperty("bench.plain-min-seconds", "5")) * 1e9);
+        long total = 0;
+        long first = 0;
+        do {
+            long[] firstBatch = new long[1];
+            total += plainConsumerPass(topic, records, firstBatch);
+            if (first == 0) {
+                first = firstBatch[0];
+            }
+        } while (System.nanoTime() - first < minNanos);
+        lastPlainPasses = (int) (total / records);
+        return total / secondsSince(first);
+    }
+
+    private long plainConsumerPass(String topic, long records, long[] firstBatch) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -140,11 +208,10 @@ public final class ProcessorBenchmark {
             consumer.seekToBeginning(partitions);
             long seen = 0;
             long bytes = 0;
-            long first = 0;
             while (seen < records) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (first == 0 && !batch.isEmpty()) {
-                    first = System.nanoTime();
+                if (firstBatch[0] == 0 && !batch.isEmpty()) {
+                    firstBatch[0] = System.nanoTime();
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     bytes += r.value().length;
@@ -154,13 +221,13 @@ public final class ProcessorBenchmark {
             if (bytes == 0) {
                 throw new IllegalStateException("no bytes read");
             }
-            return records / secondsSince(first);
+            return seen;
         }
     }
 
-    private double topologyRate(String input, long records) throws Exception {
+    private double topologyRate(String input, long records, Map<String, String> variant) throws Exception {
         String appId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        ProcessorConfig config = config(appId, input);
+        ProcessorConfig config = config(appId, input, variant);
         try (KafkaStreams streams = new KafkaStreams(ProcessorTopology.build(config),
                 StreamsSettings.of(config, TopologyListener.NONE));
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -184,11 +251,12 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private long[] latency(SnapshotWorkload workload, int rate, int seconds) throws Exception {
+    private long[] latency(SnapshotWorkload workload, int rate, int seconds, Map<String, String> variant)
+            throws Exception {
         String input = KafkaTestBroker.uniqueTopic("bench-latency-snapshots");
         KafkaTestBroker.createTopic(input, PARTITIONS, Map.of("compression.type", "producer"));
         String appId = "bench-latency-" + UUID.randomUUID().toString().substring(0, 8);
-        ProcessorConfig config = config(appId, input);
+        ProcessorConfig config = config(appId, input, variant);
         String events = config.topics().events();
         KafkaTestBroker.createTopic(events, PARTITIONS);
         List<Long> samples = new ArrayList<>();
@@ -237,19 +305,22 @@ public final class ProcessorBenchmark {
         return sorted;
     }
 
-    private ProcessorConfig config(String appId, String input) throws Exception {
+    private ProcessorConfig config(String appId, String input, Map<String, String> variant) throws Exception {
         Path stateDir = Files.createTempDirectory(appId);
         ProcessorConfig.TopicsConfig topics = new ProcessorConfig.TopicsConfig(input, input + "-events",
                 input + "-capacity", null, PARTITIONS, null, null);
         return new ProcessorConfig(appId, bootstrap, topics, null,
                 new ProcessorConfig.StreamsConfig(guarantee, Integer.getInteger("bench.threads"), null, stateDir,
-                        null, null, 1, overrides()));
+                        null, null, 1, variant));
     }
 
-    /** {@code -Dbench.overrides=producer.linger.ms=5,...}: raw Streams properties for experiments. */
-    private static Map<String, String> overrides() {
+    /**
+     * {@code -Dbench.overrides=producer.linger.ms=5,...} (raw Streams properties for every topology run), then
+     * {@code variant} ("default" or the same k=v,... form) on top.
+     */
+    private static Map<String, String> overrides(String variant) {
         Map<String, String> map = new java.util.HashMap<>();
-        String spec = System.getProperty("bench.overrides", "");
+        String spec = System.getProperty("bench.overrides", "") + "," + variant;
         for (String pair : spec.split(",")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
@@ -294,6 +365,33 @@ public final class ProcessorBenchmark {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
+    }
+
+    /** A rate and the CPU time this JVM spent (all threads, incl. an embedded broker's if there is one). */
+    private record Measured(double rate, long cpuNanos, int passes) {
+        double cpuMicrosPerRecord(long records) {
+            return cpuNanos / 1e3 / records / passes;
+        }
+    }
+
+    private interface Run {
+        double rate() throws Exception;
+    }
+
+    private Measured measure(Run run) throws Exception {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        lastPlainPasses = 1;
+        double rate = run.rate();
+        return new Measured(rate, os.getProcessCpuTime() - cpu, lastPlainPasses);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static long percentile(long[] sorted, int p) {
