@@ -112,10 +112,16 @@ class SecurityIT {
                         r -> r.path().startsWith(Stack.SCOPED_OWNER + "/"));
                 assertThat(Tally.of(bob, got).delivered()).as(c.transport() + " sees none of bob's").isZero();
             }
-            suite.table().add("security: owner-scoped token, all transports + replay", "stomp, sse, long-poll",
-                    Tally.of(bob, scoped.stream().flatMap(c -> c.received().stream()).toList()), null,
-                    "expected 0 of " + bob.expectedCount() + " foreign events on 4 subscriptions; "
-                            + "6 missing/wrong-token attempts refused");
+            // the row: alice's events on the three unfiltered subscriptions; every foreign event counts as false
+            Tally own = Tally.sum(List.of(Tally.of(alice, scoped.get(0).received()),
+                    Tally.of(alice, scoped.get(2).received()), Tally.of(alice, scoped.get(3).received())));
+            int foreign = scoped.stream().mapToInt(c -> c.received().size() - Tally.filter(alice, c.received()).size())
+                    .sum();
+            suite.table().add("security: owner-scoped token asks for all + another owner, live and replayed",
+                    "stomp ×2, sse, long-poll", new Tally(own.expected(), own.delivered(), own.missing(),
+                            own.duplicated(), own.falseEvents() + foreign), null,
+                    "false = events of other owners delivered; no token / wrong token refused on STOMP, SSE and "
+                            + "long-poll (6 attempts, all counted in fleet_broadcaster_auth_failures_total)");
         } finally {
             scoped.forEach(Collector::close);
         }

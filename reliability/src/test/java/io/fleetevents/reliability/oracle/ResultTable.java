@@ -31,9 +31,9 @@ public final class ResultTable {
         StringBuilder out = new StringBuilder();
         out.append("| scenario | transport | expected | delivered | missing | duplicated | false | recovery | notes |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-        for (Row row : rows) {
-            out.append(line(row)).append('\n');
-        }
+        // numbered scenarios first, in issue order, then the bad-input, fuzz and security checks
+        rows.stream().sorted(java.util.Comparator.comparing(Row::scenario))
+                .forEach(row -> out.append(line(row)).append('\n'));
         return out.toString();
     }
 
