@@ -24,7 +24,7 @@ public final class AgentStateSerde implements Serde<AgentState>, Serializer<Agen
         }
         int flags = (s.buildFailed() ? 1 : 0) | (s.working() ? 2 : 0) | (s.buildPending() ? 4 : 0)
                 | (s.noProvisioner() ? 8 : 0);
-        return new BinaryWriter(256)
+        return new BinaryWriter(512)
                 .writeByte(FORMAT_V1)
                 .writeString(s.deployment())
                 .writeLong(s.pollId())

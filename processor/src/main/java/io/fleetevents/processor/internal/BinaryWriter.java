@@ -49,6 +49,23 @@ public final class BinaryWriter {
         if (value == null) {
             return writeInt(-1);
         }
+        // Fast path for ASCII (ids, names, states, timestamps): copied straight in, no intermediate byte[].
+        int length = value.length();
+        ensure(4 + length);
+        int start = size + 4;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return writeUtf8(value);
+            }
+            buffer[start + i] = (byte) c;
+        }
+        writeInt(length);
+        size += length;
+        return this;
+    }
+
+    private BinaryWriter writeUtf8(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         writeInt(bytes.length);
         ensure(bytes.length);
