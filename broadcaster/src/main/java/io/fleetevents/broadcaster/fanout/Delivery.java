@@ -14,18 +14,21 @@ public final class Delivery {
     private final int partition;
     private final long offset;
     private final EventNotification event;
-    private final String json;
+    private final byte[] value;
     private final long[] positionsAfter;
-    private final String token;
-    private String stompHeaders;
+    // built lazily; benign races: two threads may build equal values
+    private String json;
+    private String token;
+    private byte[] tokenBytes;
+    private byte[] stompHead;
+    private byte[] stompBody;
 
     public Delivery(int partition, long offset, EventNotification event, byte[] value, long[] positionsAfter) {
         this.partition = partition;
         this.offset = offset;
         this.event = event;
-        this.json = new String(value, StandardCharsets.UTF_8);
+        this.value = value;
         this.positionsAfter = positionsAfter;
-        this.token = encode(positionsAfter);
     }
 
     /** The wire form of a position vector (index = partition). */
@@ -51,7 +54,12 @@ public final class Delivery {
 
     /** The event JSON as it was on the topic. */
     public String json() {
-        return json;
+        String text = json;
+        if (text == null) {
+            text = new String(value, StandardCharsets.UTF_8);
+            json = text;
+        }
+        return text;
     }
 
     /** The read position just after this event; do not modify. */
@@ -61,27 +69,58 @@ public final class Delivery {
 
     /** The resume token of this event for a subscriber that is live (or replaying from the same reader). */
     public String token() {
-        return token;
+        String text = token;
+        if (text == null) {
+            text = encode(positionsAfter);
+            token = text;
+        }
+        return text;
+    }
+
+    /** {@link #token()} as ASCII bytes; do not modify. */
+    public byte[] tokenBytes() {
+        byte[] bytes = tokenBytes;
+        if (bytes == null) {
+            bytes = token().getBytes(StandardCharsets.US_ASCII);
+            tokenBytes = bytes;
+        }
+        return bytes;
     }
 
     /**
-     * The STOMP headers that are the same for every subscriber ({@code content-type}, {@code event-type},
-     * {@code severity}, {@code event-id}), built once. Benign race: two threads may build equal strings.
+     * The part of a STOMP {@code MESSAGE} frame that is the same for every subscriber, from the end of the
+     * {@code subscription} header value up to {@code resume-token:} (UTF-8; do not modify): {@code message-id},
+     * {@code destination}, {@code content-type}, {@code event-type}, {@code severity}, {@code event-id},
+     * {@code content-length}. Built once per event.
      */
-    public String stompHeaders() {
-        String headers = stompHeaders;
-        if (headers == null) {
-            StringBuilder b = new StringBuilder(160);
-            b.append("content-type:application/json\nevent-type:").append(event.eventType().name())
-                    .append("\nseverity:").append(event.severity().name()).append('\n');
+    public byte[] stompHead() {
+        byte[] bytes = stompHead;
+        if (bytes == null) {
+            StringBuilder b = new StringBuilder(200);
+            b.append("\nmessage-id:").append(partition).append('-').append(offset)
+                    .append("\ndestination:/topic/events\ncontent-type:application/json\nevent-type:")
+                    .append(event.eventType().name()).append("\nseverity:").append(event.severity().name()).append('\n');
             if (event.eventId() != null) {
                 b.append("event-id:").append(escapeHeader(event.eventId())).append('\n');
             }
-            b.append("content-length:").append(json.getBytes(StandardCharsets.UTF_8).length).append('\n');
-            headers = b.toString();
-            stompHeaders = headers;
+            b.append("content-length:").append(value.length).append("\nresume-token:");
+            bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+            stompHead = bytes;
         }
-        return headers;
+        return bytes;
+    }
+
+    /** The end of a STOMP {@code MESSAGE} frame: blank line, the event JSON exactly as on the topic, NUL. */
+    public byte[] stompBody() {
+        byte[] bytes = stompBody;
+        if (bytes == null) {
+            bytes = new byte[value.length + 2];
+            bytes[0] = '\n';
+            System.arraycopy(value, 0, bytes, 1, value.length);
+            bytes[bytes.length - 1] = 0;
+            stompBody = bytes;
+        }
+        return bytes;
     }
 
     /** STOMP 1.2 header value escaping. */

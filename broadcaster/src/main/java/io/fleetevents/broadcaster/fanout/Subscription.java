@@ -35,6 +35,8 @@ public final class Subscription {
     private volatile String lastSentToken;
     private volatile String startToken;
 
+    private volatile Object attachment;
+
     /** Live-thread only: the sequence number of the last event this subscription was considered for. */
     long dispatchStamp = -1;
 
@@ -64,6 +66,15 @@ public final class Subscription {
 
     public String id() {
         return id;
+    }
+
+    /** Whatever the transport cached for this subscription (e.g. its encoded id), or null. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
     }
 
     public SubscriptionFilter filter() {

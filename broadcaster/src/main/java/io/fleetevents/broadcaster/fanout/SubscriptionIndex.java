@@ -6,10 +6,11 @@ import io.fleetevents.schemas.AgentRef;
 import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the subscribers of an event without scanning them all: subscriptions are filed under every
@@ -60,16 +61,16 @@ public final class SubscriptionIndex {
         String key = agent == null ? null : agent.key();
         String path = agent == null ? null : agent.path();
         for (int s = 0; s <= maxSeverity; s++) {
-            Bucket bucket = row[s];
-            for (Subscription subscription : bucket.anyAgent) {
+            View view = row[s].view();
+            for (Subscription subscription : view.anyAgent) {
                 offer(subscription, delivery, stamp);
             }
-            if (!bucket.exact.isEmpty()) {
-                offerAll(bucket.exact.get(nullSafe(agentId)), delivery, stamp);
-                offerAll(bucket.exact.get(nullSafe(key)), delivery, stamp);
-                offerAll(bucket.exact.get(nullSafe(path)), delivery, stamp);
+            if (!view.exact.isEmpty()) {
+                offerAll(view.exact.get(nullSafe(agentId)), delivery, stamp);
+                offerAll(view.exact.get(nullSafe(key)), delivery, stamp);
+                offerAll(view.exact.get(nullSafe(path)), delivery, stamp);
             }
-            for (Subscription subscription : bucket.wildcard) {
+            for (Subscription subscription : view.wildcard) {
                 if (subscription.dispatchStamp != stamp && subscription.matchesWildcards(event)) {
                     offer(subscription, delivery, stamp);
                 }
@@ -81,7 +82,7 @@ public final class SubscriptionIndex {
         return text == null ? "" : text;
     }
 
-    private void offerAll(Set<Subscription> subscriptions, Delivery delivery, long stamp) {
+    private void offerAll(Subscription[] subscriptions, Delivery delivery, long stamp) {
         if (subscriptions != null) {
             for (Subscription subscription : subscriptions) {
                 offer(subscription, delivery, stamp);
@@ -108,36 +109,65 @@ public final class SubscriptionIndex {
         return types.stream().distinct().map(type -> buckets[type.ordinal()][severity]).toList();
     }
 
-    private static final class Bucket {
-        final Set<Subscription> anyAgent = ConcurrentHashMap.newKeySet();
-        final Map<String, Set<Subscription>> exact = new ConcurrentHashMap<>();
-        final Set<Subscription> wildcard = ConcurrentHashMap.newKeySet();
+    /** An immutable copy of a bucket, iterated by the live consumer without locks or iterator garbage. */
+    private record View(Subscription[] anyAgent, Map<String, Subscription[]> exact, Subscription[] wildcard) {
+    }
 
-        void add(Subscription subscription) {
+    /**
+     * Subscriptions of one (type, severity) pair. Changes go to the sets under the bucket's lock and drop the
+     * cached {@link View}; the live consumer rebuilds it (under the same lock) on its next visit. Because the view
+     * is volatile and dropped before a new subscription can go live, a dispatch that claimed its offset after the
+     * subscription checked the live position always sees it.
+     */
+    private static final class Bucket {
+        private static final Subscription[] NONE = new Subscription[0];
+        private static final View EMPTY = new View(NONE, Map.of(), NONE);
+
+        private final Set<Subscription> anyAgent = new HashSet<>();
+        private final Map<String, Set<Subscription>> exact = new HashMap<>();
+        private final Set<Subscription> wildcard = new HashSet<>();
+        private volatile View view = EMPTY;
+
+        View view() {
+            View current = view;
+            if (current != null) {
+                return current;
+            }
+            synchronized (this) {
+                current = view;
+                if (current == null) {
+                    Map<String, Subscription[]> exactCopy = new HashMap<>(exact.size() * 2);
+                    exact.forEach((k, set) -> exactCopy.put(k, set.toArray(NONE)));
+                    current = new View(anyAgent.toArray(NONE), exactCopy, wildcard.toArray(NONE));
+                    view = current;
+                }
+                return current;
+            }
+        }
+
+        synchronized void add(Subscription subscription) {
+            view = null;
             if (subscription.anyAgent()) {
                 anyAgent.add(subscription);
                 return;
             }
             for (AgentPattern pattern : subscription.exactPatterns()) {
-                exact.compute(pattern.pattern(), (k, set) -> {
-                    Set<Subscription> target = set == null ? ConcurrentHashMap.newKeySet() : set;
-                    target.add(subscription);
-                    return target;
-                });
+                exact.computeIfAbsent(pattern.pattern(), k -> new HashSet<>()).add(subscription);
             }
             if (subscription.hasWildcards()) {
                 wildcard.add(subscription);
             }
         }
 
-        void remove(Subscription subscription) {
+        synchronized void remove(Subscription subscription) {
+            view = null;
             anyAgent.remove(subscription);
             wildcard.remove(subscription);
             for (AgentPattern pattern : subscription.exactPatterns()) {
-                exact.computeIfPresent(pattern.pattern(), (k, set) -> {
-                    set.remove(subscription);
-                    return set.isEmpty() ? null : set;
-                });
+                Set<Subscription> set = exact.get(pattern.pattern());
+                if (set != null && set.remove(subscription) && set.isEmpty()) {
+                    exact.remove(pattern.pattern());
+                }
             }
         }
     }

@@ -137,7 +137,7 @@ public final class ReplayReaders {
             metrics.scopeRefused();
             return true;
         }
-        // paced by the client: wait for room before each event, outside the subscription's lock
+        // paced by the client: wait for room before each event, outside the subscription's lock (cheap unless full)
         if (!subscription.target().awaitRoom()) {
             return false;
         }

@@ -54,14 +54,17 @@ final class StompConnection implements SubscriptionTarget {
     private final BroadcasterProperties.Stomp config;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
     private final AtomicBoolean writing = new AtomicBoolean();
+    private final StompWriters.Worker writer;
+    private final TextFrameSender sender;
     private BufferingStompDecoder decoder;
     private volatile Caller caller;
     private volatile boolean connected;
 
     // guarded by this
     private ArrayDeque<Outgoing> queue;
-    private long queuedBytes;
-    private boolean closing;
+    private volatile long queuedBytes;
+    private volatile int queuedFrames;
+    private volatile boolean closing;
 
     private volatile long lastWriteMillis = System.currentTimeMillis();
     private volatile long lastReadMillis = System.currentTimeMillis();
@@ -74,6 +77,8 @@ final class StompConnection implements SubscriptionTarget {
         this.endpoint = endpoint;
         this.context = context;
         this.config = context.properties().stomp();
+        this.writer = context.writers().assign();
+        this.sender = new TextFrameSender(endpoint);
     }
 
     // ---- inbound ------------------------------------------------------------------------------------------------
@@ -265,7 +270,7 @@ final class StompConnection implements SubscriptionTarget {
         String receipt = headers.getReceipt();
         closeSubscriptions();
         if (receipt != null) {
-            enqueue(new Outgoing(StompFrames.frame("RECEIPT", Map.of("receipt-id", receipt), null), null, null, true), true);
+            enqueue(Outgoing.last(StompFrames.frame("RECEIPT", Map.of("receipt-id", receipt), null)), true);
         } else {
             closeSession(CloseStatus.NORMAL);
         }
@@ -289,7 +294,7 @@ final class StompConnection implements SubscriptionTarget {
             if (closing) {
                 return;
             }
-            enqueueLocked(new Outgoing(frame, null, null, true));
+            enqueueLocked(Outgoing.last(frame));
             startClosing();
         }
         kick();
@@ -299,8 +304,12 @@ final class StompConnection implements SubscriptionTarget {
 
     @Override
     public void deliver(Subscription subscription, Delivery delivery, String token, String replayEarliest) {
-        String text = StompFrames.message(Delivery.escapeHeader(subscription.id()), delivery, token, replayEarliest);
-        if (enqueue(new Outgoing(text, subscription, token, false), false)) {
+        byte[] id = (byte[]) subscription.attachment();
+        if (id == null) {
+            id = Delivery.escapeHeader(subscription.id()).getBytes(StandardCharsets.UTF_8);
+            subscription.attach(id);
+        }
+        if (enqueue(Outgoing.message(subscription, id, delivery, token, replayEarliest), false)) {
             context.metrics().delivered();
         }
     }
@@ -309,8 +318,11 @@ final class StompConnection implements SubscriptionTarget {
     public boolean awaitRoom() {
         long limitFrames = config.sendBufferFrames() / 2;
         long limitBytes = config.sendBufferBytes() / 2;
+        if (!closing && queuedFrames <= limitFrames && queuedBytes <= limitBytes) {
+            return true; // the usual case, without taking the connection's lock
+        }
         synchronized (this) {
-            while (!closing && queue != null && (queue.size() > limitFrames || queuedBytes > limitBytes)) {
+            while (!closing && queue != null && (queuedFrames > limitFrames || queuedBytes > limitBytes)) {
                 try {
                     wait(50);
                 } catch (InterruptedException e) {
@@ -334,7 +346,7 @@ final class StompConnection implements SubscriptionTarget {
                 return false;
             }
             if (!control && queue != null
-                    && (queue.size() >= config.sendBufferFrames() || queuedBytes + outgoing.text().length() > config.sendBufferBytes())) {
+                    && (queue.size() >= config.sendBufferFrames() || queuedBytes + outgoing.size() > config.sendBufferBytes())) {
                 dropSlowConsumerLocked();
                 return false;
             }
@@ -349,7 +361,8 @@ final class StompConnection implements SubscriptionTarget {
             queue = new ArrayDeque<>(8);
         }
         queue.add(outgoing);
-        queuedBytes += outgoing.text().length();
+        queuedBytes += outgoing.size();
+        queuedFrames = queue.size();
     }
 
     /**
@@ -360,12 +373,13 @@ final class StompConnection implements SubscriptionTarget {
         context.metrics().slowConsumerDropped();
         queue.clear();
         queuedBytes = 0;
+        queuedFrames = 0;
         for (Subscription subscription : subscriptions.values()) {
             subscription.close();
         }
         // the ERROR text is built when it is written: only then has the write in flight (if any) completed,
         // so the tokens it carries are those of the last frames the client will really receive
-        enqueueLocked(new Outgoing("", null, null, true));
+        enqueueLocked(Outgoing.slowConsumerMarker());
         startClosing();
         log.info("dropped slow STOMP consumer {} ({})", session.getId(), caller == null ? "?" : caller.name());
     }
@@ -403,48 +417,63 @@ final class StompConnection implements SubscriptionTarget {
 
     private void kick() {
         if (writing.compareAndSet(false, true)) {
-            context.writers().execute(this::pump);
+            writer.schedule(this);
         }
     }
 
+    /** Takes the next frames to write as one WebSocket message (several when they pile up), encoded once. */
     private synchronized Batch nextBatch() {
         if (queue == null || queue.isEmpty()) {
             return null;
         }
         Outgoing first = queue.poll();
-        queuedBytes -= first.text().length();
-        if (first.text().isEmpty()) {
+        queuedBytes -= first.size();
+        queuedFrames = queue.size();
+        if (first.isSlowConsumerMarker()) {
             notifyAll();
-            return new Batch(slowConsumerError(), List.of(first));
+            byte[] bytes = slowConsumerError().getBytes(StandardCharsets.UTF_8);
+            return new Batch(bytes, bytes.length, first, null);
         }
-        if (queue.isEmpty() || first.closeAfter()) {
-            notifyAll();
-            return new Batch(first.text(), List.of(first));
-        }
-        StringBuilder text = new StringBuilder(Math.min(config.maxBatchBytes(), (int) queuedBytes + first.text().length()));
-        text.append(first.text());
-        java.util.ArrayList<Outgoing> items = new java.util.ArrayList<>();
-        items.add(first);
-        while (!queue.isEmpty() && !queue.peek().text().isEmpty()
-                && text.length() + queue.peek().text().length() <= config.maxBatchBytes()) {
-            Outgoing next = queue.poll();
-            queuedBytes -= next.text().length();
-            text.append(next.text());
-            items.add(next);
-            if (next.closeAfter()) {
-                break;
+        int length = first.size();
+        int count = 1;
+        if (!first.closeAfter()) {
+            for (Outgoing next : queue) {
+                if (next.isSlowConsumerMarker() || length + next.size() > config.maxBatchBytes()) {
+                    break;
+                }
+                length += next.size();
+                count++;
+                if (next.closeAfter()) {
+                    break;
+                }
             }
         }
+        byte[] bytes = new byte[length];
+        int at = first.writeTo(bytes, 0);
+        Outgoing[] more = null;
+        if (count > 1) {
+            more = new Outgoing[count - 1];
+            for (int i = 0; i < more.length; i++) {
+                Outgoing next = queue.poll();
+                queuedBytes -= next.size();
+                at = next.writeTo(bytes, at);
+                more[i] = next;
+            }
+        }
+        queuedFrames = queue.size();
         notifyAll();
-        return new Batch(text.toString(), items);
+        return new Batch(bytes, at, first, more);
     }
 
     private synchronized boolean hasQueued() {
         return queue != null && !queue.isEmpty();
     }
 
-    /** Writes queued batches until the queue is empty or a write is pending; resumed by the write's completion. */
-    private void pump() {
+    /**
+     * Writes queued batches until the queue is empty or a write is pending; resumed by the write's completion.
+     * Runs on the connection's writer thread, or on the container thread that completed the previous write.
+     */
+    void pump() {
         while (true) {
             Batch batch = nextBatch();
             if (batch == null) {
@@ -456,7 +485,7 @@ final class StompConnection implements SubscriptionTarget {
             }
             AtomicInteger state = new AtomicInteger();
             try {
-                endpoint.getAsyncRemote().sendText(batch.text(), result -> {
+                sender.send(batch.bytes(), batch.length(), result -> {
                     if (!written(result, batch)) {
                         return;
                     }
@@ -482,19 +511,32 @@ final class StompConnection implements SubscriptionTarget {
             return false;
         }
         lastWriteMillis = System.currentTimeMillis();
-        for (Outgoing item : batch.items()) {
-            if (item.subscription() != null) {
-                item.subscription().sent(item.token());
-            }
-            if (item.closeAfter()) {
-                closeSession(CloseStatus.NORMAL);
-                return false;
+        if (!recordWritten(batch.first())) {
+            return false;
+        }
+        if (batch.more() != null) {
+            for (Outgoing item : batch.more()) {
+                if (!recordWritten(item)) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    private record Batch(String text, List<Outgoing> items) {
+    /** Records a written frame's token; false (after closing) when the frame was the connection's last. */
+    private boolean recordWritten(Outgoing item) {
+        if (item.subscription() != null) {
+            item.subscription().sent(item.token());
+        }
+        if (item.closeAfter()) {
+            closeSession(CloseStatus.NORMAL);
+            return false;
+        }
+        return true;
+    }
+
+    private record Batch(byte[] bytes, int length, Outgoing first, Outgoing[] more) {
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------------------------
@@ -534,6 +576,7 @@ final class StompConnection implements SubscriptionTarget {
                 queue.clear();
             }
             queuedBytes = 0;
+            queuedFrames = 0;
             notifyAll();
         }
         closeSubscriptions();

@@ -5,7 +5,6 @@ import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
-import java.util.concurrent.Executor;
 
 /** What every STOMP connection shares. */
 record StompContext(
@@ -14,5 +13,5 @@ record StompContext(
         ConnectionLimiter limiter,
         Subscriptions subscriptions,
         BroadcasterMetrics metrics,
-        Executor writers) {
+        StompWriters writers) {
 }

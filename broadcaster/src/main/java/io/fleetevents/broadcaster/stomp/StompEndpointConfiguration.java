@@ -6,11 +6,9 @@ import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -33,30 +31,21 @@ public class StompEndpointConfiguration implements WebSocketConfigurer, org.spri
 
     private final StompWebSocketHandler handler;
     private final ConnectionLimiter limiter;
-    private final ExecutorService writers;
+    private final StompWriters writers;
 
     public StompEndpointConfiguration(BroadcasterProperties properties, TokenAuthenticator authenticator,
                                       ConnectionLimiter limiter, Subscriptions subscriptions, BroadcasterMetrics metrics) {
         int threads = properties.stomp().writerThreads() > 0 ? properties.stomp().writerThreads()
                 : Runtime.getRuntime().availableProcessors();
         this.limiter = limiter;
-        this.writers = writers(threads);
+        this.writers = new StompWriters(threads);
         this.handler = new StompWebSocketHandler(new StompContext(properties, authenticator, limiter, subscriptions,
                 metrics, writers));
     }
 
-    private static ExecutorService writers(int threads) {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "fleet-events-stomp-writer-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
     @Override
     public void destroy() {
-        writers.shutdownNow();
+        writers.shutdown();
     }
 
     @Override

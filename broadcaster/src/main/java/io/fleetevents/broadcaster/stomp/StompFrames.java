@@ -30,17 +30,4 @@ final class StompFrames {
         }
         return b.append('\0').toString();
     }
-
-    static String message(String escapedSubscriptionId, Delivery delivery, String token, String replayEarliest) {
-        String json = delivery.json();
-        StringBuilder b = new StringBuilder(json.length() + 320);
-        b.append("MESSAGE\nsubscription:").append(escapedSubscriptionId)
-                .append("\nmessage-id:").append(delivery.partition()).append('-').append(delivery.offset())
-                .append("\ndestination:/topic/events\n").append(delivery.stompHeaders())
-                .append("resume-token:").append(token).append('\n');
-        if (replayEarliest != null) {
-            b.append("replay-gap:true\nreplay-earliest:").append(replayEarliest).append('\n');
-        }
-        return b.append('\n').append(json).append('\0').toString();
-    }
 }

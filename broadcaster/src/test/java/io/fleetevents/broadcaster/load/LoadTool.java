@@ -37,7 +37,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * and the replay rate of one resuming subscriber.
  *
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
- * --target broadcaster|baseline}.
+ * --target broadcaster|baseline --server-jvm "-XX:StartFlightRecording=..."} (extra JVM options of the server,
+ * space-separated, e.g. for profiling).
  */
 public final class LoadTool {
 
@@ -130,7 +131,12 @@ public final class LoadTool {
     private Process startServer(boolean baseline, int port, String bootstrap, String topic) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + args.getOrDefault("server-heap", "2g"),
-                "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path")));
+                "-XX:+UseG1GC"));
+        String extra = args.getOrDefault("server-jvm", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         if (baseline) {
             command.add(SimpleBrokerBaseline.class.getName());
             command.add("--server.port=" + port);
