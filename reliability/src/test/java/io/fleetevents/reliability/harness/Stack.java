@@ -80,6 +80,8 @@ public final class Stack implements AutoCloseable {
     /** Starts everything and waits until every app reports healthy. */
     public static Stack start(Path repo, Path out) throws IOException {
         Stack stack = new Stack(repo, out);
+        // children outlive a JVM that is stopped (Ctrl-C, a Failsafe timeout) unless someone kills them
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::killAll, "reliability-stack-reaper"));
         try {
             stack.kafka.start();
             stack.sim.start();
@@ -216,6 +218,14 @@ public final class Stack implements AutoCloseable {
     public void awaitAllHealthy() {
         for (AppProcess app : List.of(sim, processor, poller, broadcaster)) {
             app.awaitHealthy(START_TIMEOUT);
+        }
+    }
+
+    private void killAll() {
+        for (AppProcess app : List.of(broadcaster, poller, secondProcessor, processor, sim, kafka)) {
+            if (app.isAlive()) {
+                app.kill();
+            }
         }
     }
 
