@@ -20,7 +20,6 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -143,14 +142,12 @@ class StompFuzzIT {
     }
 
     /**
-     * Known broadcaster bug, opt-in so the suite stays green until it is fixed ({@code -Dreliability.knownBugs=true}):
-     * Spring's {@code StompDecoder} throws {@code IllegalArgumentException} (not {@code StompConversionException})
-     * for a command it does not know, {@code StompConnection.onBytes} lets it escape, and Spring closes the session
-     * with 1011 and logs a stack trace at ERROR — no ERROR frame naming the problem, no protocol-error count.
+     * Regression test of a bug this suite found: Spring's {@code StompDecoder} throws {@code IllegalArgumentException}
+     * (not {@code StompConversionException}) for a command it does not know, which used to escape and close the
+     * session with 1011 and no ERROR frame naming the problem.
      */
     @Test
     @Timeout(60)
-    @EnabledIfSystemProperty(named = "reliability.knownBugs", matches = "true")
     void shouldAnswerAnUnknownCommandWithAnErrorFrame() throws Exception {
         URI ws = URI.create("ws://127.0.0.1:" + stack.broadcasterPort() + "/api/events/subscribe");
         try (RawStompSession session = RawStompSession.open(ws)) {

@@ -104,6 +104,11 @@ final class StompConnection implements SubscriptionTarget {
                     : "malformed STOMP frame: " + e.getMessage();
             error(reason, null);
             return;
+        } catch (IllegalArgumentException e) {
+            // Spring's decoder throws this (not StompConversionException) for a command it does not know.
+            error("malformed STOMP frame: unknown or unreadable command; STOMP 1.2 clients send CONNECT, STOMP, "
+                    + "SUBSCRIBE, UNSUBSCRIBE and DISCONNECT here", null);
+            return;
         }
         for (Message<byte[]> frame : frames) {
             if (closingNow()) {
