@@ -81,7 +81,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
      *
      * @param processingGuarantee    {@code exactly_once_v2} (default) or {@code at_least_once}
      * @param numThreads             stream threads (default 2: one thread's commit wait overlaps the other's work)
-     * @param commitIntervalMs       commit interval; bounds the latency of read_committed consumers (default 50)
+     * @param commitIntervalMs       commit interval; bounds the latency of read_committed consumers (default 100)
      * @param stateDir               state directory (default {@code <tmp>/fleet-events-processor})
      * @param storeType              {@code in-memory} (default; restored from the changelog at start) or
      *                               {@code rocksdb} (on disk; for fleets too large for memory)
@@ -100,7 +100,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
         public StreamsConfig {
             processingGuarantee = blankToDefault(processingGuarantee, "exactly_once_v2").toLowerCase(Locale.ROOT);
             numThreads = numThreads == null ? 2 : numThreads;
-            commitIntervalMs = commitIntervalMs == null ? 50L : commitIntervalMs;
+            commitIntervalMs = commitIntervalMs == null ? 100L : commitIntervalMs;
             stateDir = stateDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "fleet-events-processor")
                     : stateDir;
             storeType = blankToDefault(storeType, "in-memory").toLowerCase(Locale.ROOT);

@@ -72,7 +72,10 @@ class ProcessorApplicationIT {
                 "fleet.processor.topics.events=" + events,
                 "fleet.processor.topics.capacity=" + input + "-capacity",
                 "fleet.processor.streams.state-dir=" + Files.createTempDirectory("app-state"),
-                "server.port=0").run();
+                "server.port=0")
+                // Also as an argument: builder properties rank below @PropertySource defaults (server.port=8082),
+                // so without it the IT bound 8082 and failed whenever another process held that port.
+                .run("--server.port=0");
     }
 
     private void awaitUp(ConfigurableApplicationContext app) {

@@ -21,7 +21,7 @@ class StreamsSettingsTest {
         Properties props = StreamsSettings.of(config(Map.of()), TopologyListener.NONE);
 
         assertThat(props.get("processing.guarantee")).isEqualTo("exactly_once_v2");
-        assertThat(props.get("commit.interval.ms")).isEqualTo(50L);
+        assertThat(props.get("commit.interval.ms")).isEqualTo(100L);
         assertThat(props.get("statestore.cache.max.bytes")).isEqualTo(0L);
         assertThat(props.get("producer.linger.ms")).isEqualTo(5);
         assertThat(props.get("producer.max.in.flight.requests.per.connection")).isEqualTo(1);
