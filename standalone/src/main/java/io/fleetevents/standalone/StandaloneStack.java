@@ -10,11 +10,17 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -38,6 +44,11 @@ public final class StandaloneStack implements AutoCloseable {
 
     private StandaloneStack(StandaloneConfig config) {
         this.config = config;
+        // Several Spring contexts share this JVM and start concurrently: logging is configured once, by the
+        // standalone's logback.xml, instead of by each context (which would race and stack up appenders).
+        if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
+            System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        }
         if (config.httpPort() != 0) {
             KraftBroker.requireFree(config.httpPort(), "HTTP (FLEET_HTTP_PORT)");
         }
@@ -68,25 +79,52 @@ public final class StandaloneStack implements AutoCloseable {
                 coderToken = simToken;
             }
             String kafka = broker.bootstrapServers();
-            start("processor", ProcessorApplication.class, WebApplicationType.NONE, Map.of(
-                    "fleet.processor.bootstrap-servers", kafka,
-                    "fleet.processor.streams.state-dir", config.dataDir().resolve("processor-state").toAbsolutePath().toString()));
             Map<String, Object> broadcaster = new LinkedHashMap<>();
             broadcaster.put("server.port", config.httpPort());
             broadcaster.put("broadcaster.kafka.bootstrap-servers", kafka);
             broadcaster.put("broadcaster.auth.tokens[0].name", "dev");
             broadcaster.put("broadcaster.auth.tokens[0].sha256", DevToken.sha256Hex(devToken));
             broadcaster.put("broadcaster.auth.tokens[0].agent-patterns[0]", "*");
-            this.broadcasterContext = start("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster);
+            // The three apps need only Kafka (and Coder), not each other: start them side by side, which cuts the
+            // stack's start-up by the time of the two slower contexts.
+            ExecutorService starter = Executors.newFixedThreadPool(3, r -> new Thread(r, "fleet-events-start"));
+            try {
+                CompletableFuture<ConfigurableApplicationContext> processor = CompletableFuture.supplyAsync(() ->
+                        launch("processor", ProcessorApplication.class, WebApplicationType.NONE, Map.of(
+                                "fleet.processor.bootstrap-servers", kafka,
+                                "fleet.processor.streams.state-dir",
+                                config.dataDir().resolve("processor-state").toAbsolutePath().toString())), starter);
+                CompletableFuture<ConfigurableApplicationContext> web = CompletableFuture.supplyAsync(() ->
+                        launch("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster), starter);
+                URI pollUrl = coderUrl;
+                String pollToken = coderToken;
+                CompletableFuture<ConfigurableApplicationContext> poller = CompletableFuture.supplyAsync(() ->
+                        launch("poller", PollerApplication.class, WebApplicationType.NONE, Map.of(
+                                "poller.coder.url", pollUrl.toString(),
+                                "poller.coder.token", pollToken,
+                                "poller.kafka.bootstrap-servers", kafka,
+                                "poller.deployment", config.realCoder() ? pollUrl.getHost() : "coder-sim",
+                                "poller.interval", config.pollInterval().toMillis() + "ms")), starter);
+                List<CompletableFuture<ConfigurableApplicationContext>> apps = List.of(processor, web, poller);
+                try {
+                    CompletableFuture.allOf(apps.toArray(CompletableFuture[]::new)).join();
+                } catch (CompletionException e) {
+                    for (CompletableFuture<ConfigurableApplicationContext> app : apps) {
+                        app.thenAccept(ConfigurableApplicationContext::close);
+                    }
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+                // Pushed in dependency order, so closing stops the poller first and the processor last.
+                running.push(processor.join());
+                this.broadcasterContext = web.join();
+                running.push(broadcasterContext);
+                running.push(poller.join());
+            } finally {
+                starter.shutdown();
+            }
             this.httpPort = Integer.parseInt(broadcasterContext.getEnvironment().getProperty("local.server.port"));
             broadcaster.put("server.port", httpPort);
             this.broadcasterProperties = broadcaster;
-            start("poller", PollerApplication.class, WebApplicationType.NONE, Map.of(
-                    "poller.coder.url", coderUrl.toString(),
-                    "poller.coder.token", coderToken,
-                    "poller.kafka.bootstrap-servers", kafka,
-                    "poller.deployment", config.realCoder() ? coderUrl.getHost() : "coder-sim",
-                    "poller.interval", config.pollInterval().toMillis() + "ms"));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -124,6 +162,12 @@ public final class StandaloneStack implements AutoCloseable {
     }
 
     private ConfigurableApplicationContext start(String name, Class<?> app, WebApplicationType type, Map<String, Object> properties) {
+        ConfigurableApplicationContext context = launch(name, app, type, properties);
+        running.push(context);
+        return context;
+    }
+
+    private static ConfigurableApplicationContext launch(String name, Class<?> app, WebApplicationType type, Map<String, Object> properties) {
         LOG.info("starting {}", name);
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.put("spring.application.name", "fleet-events-" + name);
@@ -135,7 +179,7 @@ public final class StandaloneStack implements AutoCloseable {
                 .registerShutdownHook(false)
                 .logStartupInfo(false)
                 .run();
-        running.push(context);
+        LOG.info("{} started", name);
         return context;
     }
 
