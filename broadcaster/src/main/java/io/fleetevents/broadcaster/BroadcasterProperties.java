@@ -56,6 +56,9 @@ public record BroadcasterProperties(
      * @param maxBatchBytes       frames queued together are written in one WebSocket message up to this many
      *                            characters; the default stays under the 8 KiB message buffer of common Java clients
      * @param writerThreads       threads that write to sockets (0 = number of cores)
+     * @param socketSendBuffer    the kernel's send buffer per socket (SO_SNDBUF); 0 leaves it to the OS's autotuning,
+     *                            which lets a client that stopped reading hold megabytes in the kernel before the
+     *                            send-buffer and send-timeout rules notice it
      */
     public record Stomp(
             @NotNull @DefaultValue("10s") Duration heartbeatSend,
@@ -64,7 +67,8 @@ public record BroadcasterProperties(
             @Min(65_536) @DefaultValue("4194304") long sendBufferBytes,
             @NotNull @DefaultValue("10s") Duration sendTimeout,
             @Min(1024) @DefaultValue("7680") int maxBatchBytes,
-            @Min(0) @DefaultValue("0") int writerThreads) {
+            @Min(0) @DefaultValue("0") int writerThreads,
+            @Min(0) @DefaultValue("0") int socketSendBuffer) {
     }
 
     /**

@@ -58,7 +58,7 @@ class BadInputIT {
     void shouldDeadLetterEveryMalformedSnapshotAndKeepDerivingEvents() throws Exception {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s-bad-input");
         List<String> agents = fleet.create(6);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), Duration.ofSeconds(30));
             Barriers.allDelivered(fleet, List.of(suite.committed()), Duration.ofSeconds(90));
             ConsumerRecord<byte[], byte[]> snapshot = latest(record -> !"cycle-complete".equals(key(record))

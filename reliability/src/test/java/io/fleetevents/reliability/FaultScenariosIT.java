@@ -5,13 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.reliability.collect.Collector;
 import io.fleetevents.reliability.collect.Received;
+import io.fleetevents.reliability.collect.StompCollector;
+import io.fleetevents.reliability.collect.StompFrame;
+import io.fleetevents.reliability.collect.SlowStompClient;
 import io.fleetevents.reliability.harness.TcpProxy;
 import io.fleetevents.reliability.harness.Stack;
 import io.fleetevents.reliability.oracle.ScriptedFleet;
 import io.fleetevents.reliability.oracle.Tally;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,6 +38,9 @@ class FaultScenariosIT {
     private static final Duration DELIVERY = Duration.ofSeconds(90);
     private static final int BURST = 200;
     private static final Duration START = Duration.ofSeconds(150);
+    private static final int SLOW_FLEET = 200;
+    private static final int SLOW_BYTES_PER_SECOND = 4_096;
+    private static final String SLOW_DROPS = "fleet_broadcaster_slow_consumer_drops_total";
 
     private static Suite suite;
     private static Stack stack;
@@ -49,7 +57,7 @@ class FaultScenariosIT {
     void shouldDeliverEveryEventExactlyOnceWhenTheProcessorIsKilledMidStreamAndRestarted() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s1-processor-kill");
         List<String> agents = fleet.create(20);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 5, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 5, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             agents.forEach(a -> fleet.lifeStep(a, 1));
             Barriers.pollerObserved(stack.poller(), POLL);
@@ -82,7 +90,7 @@ class FaultScenariosIT {
         // owner sorts first, so this fleet fills the first page of Coder's list (pages of 10)
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "a05-poller-kill");
         List<String> agents = fleet.create(16);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
             long disconnectsBefore = count(suite.committed().received(), "AGENT_DISCONNECTED");
@@ -126,7 +134,7 @@ class FaultScenariosIT {
     void shouldReportNoFalseEventsWhileCoderAnswers500sThen429sThenGarbageAndCatchUpAfter() throws Exception {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s4-coder-outage");
         List<String> agents = fleet.create(10);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
             int deliveredBefore = Tally.of(fleet, suite.committed().received()).delivered();
@@ -175,7 +183,7 @@ class FaultScenariosIT {
     void shouldLetFiftySubscribersResumeWithoutLossOrDuplicateWhenTheBroadcasterIsKilledAndRestarted() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s2-broadcaster-restart");
         List<String> agents = fleet.create(10);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 50, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 50, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             agents.forEach(a -> fleet.lifeStep(a, 1));
             Barriers.pollerObserved(stack.poller(), POLL);
@@ -207,7 +215,7 @@ class FaultScenariosIT {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s6-network-cut");
         List<String> agents = fleet.create(10);
         try (TcpProxy proxy = new TcpProxy(stack.broadcasterPort());
-             Subscribers subscribers = Subscribers.open(fleet, proxy.port(), 3, true)) {
+             Subscribers subscribers = Subscribers.open(fleet, proxy.port(), 3, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             agents.forEach(a -> fleet.lifeStep(a, 1));
             Barriers.pollerObserved(stack.poller(), POLL);
@@ -240,11 +248,130 @@ class FaultScenariosIT {
 
     @Test
     @Order(6)
+    @Timeout(300)
+    void shouldDropASlowAndAStuckSubscriberWithoutSlowingTheOthers() throws Exception {
+        URI ws = URI.create("ws://127.0.0.1:" + stack.broadcasterPort() + "/api/events/subscribe");
+        double dropsBefore = Prometheus.sum(stack.broadcaster(), SLOW_DROPS);
+
+        // baseline: the same rounds, the same number of healthy subscribers, nobody stuck
+        ScriptedFleet baseline = new ScriptedFleet(stack.coder(), "s7a-nobody-stuck");
+        Latencies before;
+        try (Subscribers others = Subscribers.open(baseline, stack.broadcasterPort(), 5, false, stack.broadcaster())) {
+            List<String> agents = baseline.create(SLOW_FLEET);
+            Barriers.pollerObserved(stack.poller(), POLL);
+            for (int round = 1; round <= 4; round++) {
+                int r = round;
+                agents.forEach(a -> baseline.lifeStep(a, r));
+                Barriers.pollerObserved(stack.poller(), POLL);
+            }
+            Barriers.allDelivered(baseline, withCommitted(others.all()), DELIVERY);
+            before = Latencies.of(baseline, suite.committed(), others.stomp);
+            assertExact(baseline, withCommitted(others.all()));
+        }
+
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s7b-slow-and-stuck");
+        Map<String, String> filter = Map.of("agent-ids", fleet.agentPattern(), "event-types", Subscribers.AGENT_TYPES);
+        try (SlowStompClient slow = SlowStompClient.subscribe(ws, Stack.ADMIN_TOKEN, filter, SLOW_BYTES_PER_SECOND);
+             SlowStompClient stuck = SlowStompClient.subscribe(ws, Stack.ADMIN_TOKEN, filter, 0);
+             Subscribers others = Subscribers.open(fleet, stack.broadcasterPort(), 5, false, stack.broadcaster())) {
+            List<String> agents = fleet.create(SLOW_FLEET);
+            Barriers.pollerObserved(stack.poller(), POLL);
+            // rounds until both were dropped (the slow one when its queue passes the buffer, the stuck one when a
+            // write has waited for the send timeout), then one more
+            int round = 1;
+            while (Prometheus.sum(stack.broadcaster(), SLOW_DROPS) < dropsBefore + 2 && round <= 12) {
+                int r = round++;
+                agents.forEach(a -> fleet.lifeStep(a, r));
+                Barriers.pollerObserved(stack.poller(), POLL);
+                Barriers.allDelivered(fleet, List.of(suite.committed()), DELIVERY);
+            }
+            await("the slow and the stuck subscriber dropped").atMost(POLL)
+                    .until(() -> Prometheus.sum(stack.broadcaster(), SLOW_DROPS) >= dropsBefore + 2);
+            int last = round;
+            agents.forEach(a -> fleet.lifeStep(a, last));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(others.all()), DELIVERY);
+            Latencies during = Latencies.of(fleet, suite.committed(), others.stomp);
+
+            // the slow one reads on at full speed: its MESSAGEs, then the ERROR telling it where to resume
+            List<StompFrame> slowFrames = slow.drain(Duration.ofSeconds(30));
+            StompFrame error = slowFrames.stream().filter(f -> f.command().equals("ERROR")).findFirst().orElse(null);
+            assertThat(error).as("ERROR frame to the slow subscriber after " + slowFrames.size() + " frames").isNotNull();
+            assertThat(error.header("message")).contains("slow consumer");
+            assertThat(error.header("resume-token")).as("resume token in the ERROR").isNotBlank();
+            assertThat(slow.closedByServer()).as("slow connection closed after the ERROR").isTrue();
+            // the stuck one never reads an ERROR (it reads nothing): it resumes from its last MESSAGE's token
+            List<StompFrame> stuckFrames = stuck.drain(Duration.ofSeconds(30));
+            assertThat(stuck.closedByServer()).as("stuck connection closed by the server").isTrue();
+            String stuckToken = stuckFrames.stream().filter(f -> f.command().equals("MESSAGE"))
+                    .reduce((a, b) -> b).map(f -> f.header("resume-token")).orElse(null);
+
+            long resumeStart = System.nanoTime();
+            try (Collector slowResumed = resumed(ws, filter, slowFrames, error.header("resume-token"), "slow");
+                 Collector stuckResumed = resumed(ws, filter, stuckFrames, stuckToken, "stuck")) {
+                Barriers.allDelivered(fleet, List.of(slowResumed, stuckResumed), DELIVERY);
+                Duration recovery = Duration.ofNanos(System.nanoTime() - resumeStart);
+                Barriers.watch(Duration.ofSeconds(2));
+
+                String note = String.format("slow reader (%d B/s) dropped with ERROR + token after %d of %d events, "
+                                + "stuck one (reads nothing) closed by the send timeout after %d; both resumed. "
+                                + "Others' latency p50/p99 %s without vs %s with them (p99 ×%.2f)",
+                        SLOW_BYTES_PER_SECOND, messages(slowFrames).size(), fleet.expectedCount(),
+                        messages(stuckFrames).size(), before, during,
+                        during.p99Millis() / Math.max(1.0, before.p99Millis()));
+                String scenario = "7 slow + stuck subscriber dropped, others unaffected";
+                others.report(suite.table(), scenario, fleet, suite.committed(), null, note);
+                for (Collector c : List.of(slowResumed, stuckResumed)) {
+                    suite.table().add(scenario, c.transport(), Tally.of(fleet, c.received()), recovery, null);
+                }
+                assertExact(fleet, withCommitted(others.all()));
+                assertExact(fleet, List.of(slowResumed, stuckResumed));
+                // a fan-out that waited for them would hold the others for the send timeout (10 s) or longer
+                assertThat(during.p99Millis()).as("others' p99 latency with a slow and a stuck subscriber (ms); " + note)
+                        .isLessThan(5_000);
+            }
+        }
+    }
+
+    private static List<Received> messages(List<StompFrame> frames) {
+        return frames.stream().filter(f -> f.command().equals("MESSAGE")).map(f -> Received.fromJson(f.body())).toList();
+    }
+
+    /** What a dropped client received before the drop, plus a new subscription resuming from {@code token}. */
+    private static Collector resumed(URI ws, Map<String, String> filter, List<StompFrame> beforeDrop, String token,
+                                     String name) {
+        assertThat(token).as(name + " subscriber's resume token").isNotBlank();
+        Map<String, String> resume = new java.util.LinkedHashMap<>(filter);
+        resume.put("resume-token", token);
+        StompCollector resumed = new StompCollector(ws, Stack.ADMIN_TOKEN, resume);
+        List<Received> first = messages(beforeDrop);
+        return new Collector() {
+            @Override
+            public String transport() {
+                return name + " stomp: before the drop + resumed";
+            }
+
+            @Override
+            public List<Received> received() {
+                List<Received> all = new ArrayList<>(first);
+                all.addAll(resumed.received());
+                return all;
+            }
+
+            @Override
+            public void close() {
+                resumed.close();
+            }
+        };
+    }
+
+    @Test
+    @Order(7)
     @Timeout(240)
     void shouldDeliverEveryEventOnceInABurstOfMassDisconnects() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s8-burst");
         List<String> agents = fleet.create(BURST);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 5, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 5, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
 
@@ -264,12 +391,12 @@ class FaultScenariosIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Timeout(300)
     void shouldLoseAndDoubleNothingWhenOneOfTwoProcessorInstancesIsKilled() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s9-two-processors");
         List<String> agents = fleet.create(12);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             stack.secondProcessor().start().awaitHealthy(START);
             // the second instance has been given its share of the partitions
             stack.secondProcessor().awaitLogLine("State transition from REBALANCING to RUNNING", START);
@@ -298,12 +425,12 @@ class FaultScenariosIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Timeout(300)
     void shouldRecoverByThemselvesWhenTheKafkaBrokerIsStoppedAndRestarted() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s3-broker-restart");
         List<String> agents = fleet.create(10);
-        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 3, true)) {
+        try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 3, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
             agents.forEach(a -> fleet.lifeStep(a, 1));
             Barriers.pollerObserved(stack.poller(), POLL);

@@ -90,7 +90,7 @@ class SecurityIT {
                 new StompCollector(ws, Stack.OWNER_TOKEN, bobsOnly),
                 new SseCollector(base, Stack.OWNER_TOKEN, httpEverything),
                 new LongPollCollector(base, Stack.OWNER_TOKEN, httpEverything));
-        try (Subscribers admin = Subscribers.open(bob, stack.broadcasterPort(), 1, false)) {
+        try (Subscribers admin = Subscribers.open(bob, stack.broadcasterPort(), 1, false, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), Duration.ofSeconds(30));
             aliceAgents.forEach(a -> alice.lifeStep(a, 1));
             bobAgents.forEach(a -> bob.lifeStep(a, 1));

@@ -54,7 +54,7 @@ class StompFuzzIT {
         List<String> failures = new ArrayList<>();
         int sessions = 0;
 
-        try (Subscribers bystanders = Subscribers.open(fleet, stack.broadcasterPort(), 3, false)) {
+        try (Subscribers bystanders = Subscribers.open(fleet, stack.broadcasterPort(), 3, false, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), Duration.ofSeconds(30));
             agents.forEach(a -> fleet.lifeStep(a, 1));
 

@@ -6,15 +6,19 @@ import io.fleetevents.reliability.collect.Collector;
 import io.fleetevents.reliability.collect.LongPollCollector;
 import io.fleetevents.reliability.collect.SseCollector;
 import io.fleetevents.reliability.collect.StompCollector;
+import io.fleetevents.reliability.harness.AppProcess;
 import io.fleetevents.reliability.harness.Stack;
 import io.fleetevents.reliability.oracle.ResultTable;
 import io.fleetevents.reliability.oracle.ScriptedFleet;
 import io.fleetevents.reliability.oracle.Tally;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** A scenario's subscribers: N STOMP, one SSE, one long-poll, all filtered to the scenario's fleet from earliest. */
 final class Subscribers implements AutoCloseable {
@@ -39,10 +43,19 @@ final class Subscribers implements AutoCloseable {
     }
 
     /** Opens the subscribers on {@code port} (the broadcaster's, or a proxy's) and waits until STOMP ones are subscribed. */
-    static Subscribers open(ScriptedFleet fleet, int port, int stompCount, boolean http) {
+    static Subscribers open(ScriptedFleet fleet, int port, int stompCount, boolean http, AppProcess broadcaster) {
         Subscribers s = new Subscribers(fleet, port, stompCount, http);
-        await("STOMP subscribers subscribed").atMost(Duration.ofSeconds(60))
-                .until(() -> s.stomp.stream().allMatch(StompCollector::subscribed));
+        try {
+            await("STOMP subscribers subscribed").atMost(Duration.ofSeconds(60))
+                    .until(() -> s.stomp.stream().allMatch(StompCollector::subscribed));
+        } catch (ConditionTimeoutException e) {
+            String state = s.stomp.stream().filter(c -> !c.subscribed()).map(StompCollector::describe)
+                    .collect(Collectors.joining("\n  ", "\n  ", ""));
+            Path dump = broadcaster.threadDump("STOMP subscribers of " + fleet.owner() + " not subscribed");
+            s.close();
+            throw new AssertionError("STOMP subscribers of " + fleet.owner() + " not subscribed within 60 s; "
+                    + "broadcaster threads: " + dump + "; not subscribed:" + state, e);
+        }
         return s;
     }
 

@@ -14,7 +14,9 @@ import io.fleetevents.schemas.SubscriptionFilter;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -511,7 +513,16 @@ final class StompConnection implements SubscriptionTarget {
 
     private boolean written(SendResult result, Batch batch) {
         if (!result.isOK()) {
-            log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
+            if (isTimeout(result.getException())) {
+                // a client that read nothing for the whole send timeout: no ERROR can reach it any more, so it is
+                // dropped as it is (it resumes with the token of the last MESSAGE it read); counted as slow
+                context.metrics().slowConsumerDropped();
+                log.info("dropped stuck STOMP consumer {} ({}): a write waited longer than {} "
+                                + "(broadcaster.stomp.send-timeout)", session.getId(),
+                        caller == null ? "?" : caller.name(), config.sendTimeout());
+            } else {
+                log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
+            }
             closeSession(CloseStatus.SESSION_NOT_RELIABLE);
             return false;
         }
@@ -527,6 +538,15 @@ final class StompConnection implements SubscriptionTarget {
             }
         }
         return true;
+    }
+
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Records a written frame's token; false (after closing) when the frame was the connection's last. */

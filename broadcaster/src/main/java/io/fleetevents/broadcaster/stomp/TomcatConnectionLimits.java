@@ -12,19 +12,22 @@ import org.springframework.stereotype.Component;
  * Tomcat's default of 8192 connections makes connection 8193 onwards hang silently. The broadcaster's own limit
  * ({@code broadcaster.limits.max-connections}) must decide, with a clear refusal, so Tomcat is allowed that many plus
  * head-room for HTTP requests (or {@code server.tomcat.max-connections} if that is larger). Per-socket buffers are
- * halved to keep idle connections cheap. Runs after Boot's own Tomcat customizer.
+ * halved to keep idle connections cheap; the kernel send buffer is bounded when {@code broadcaster.stomp.socket-send-buffer}
+ * is set. Runs after Boot's own Tomcat customizer.
  */
 @Component
 class TomcatConnectionLimits implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
     private final int maxConnections;
     private final int acceptCount;
+    private final int socketSendBuffer;
 
     TomcatConnectionLimits(BroadcasterProperties properties, Environment environment) {
         int wanted = properties.limits().maxConnections() + 1024;
         int configured = environment.getProperty("server.tomcat.max-connections", Integer.class, 0);
         this.maxConnections = Math.max(wanted, configured);
         this.acceptCount = Math.max(environment.getProperty("server.tomcat.accept-count", Integer.class, 100), 2048);
+        this.socketSendBuffer = properties.stomp().socketSendBuffer();
     }
 
     @Override
@@ -38,6 +41,9 @@ class TomcatConnectionLimits implements WebServerFactoryCustomizer<TomcatServlet
             // larger than this are simply written in several chunks
             connector.setProperty("socket.appReadBufSize", "4096");
             connector.setProperty("socket.appWriteBufSize", "4096");
+            if (socketSendBuffer > 0) {
+                connector.setProperty("socket.txBufSize", String.valueOf(socketSendBuffer));
+            }
         });
     }
 

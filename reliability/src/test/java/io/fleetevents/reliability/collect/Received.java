@@ -4,8 +4,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One delivery of an event: its id, type and agent path (the capacity scope key for capacity events). */
-public record Received(String eventId, String eventType, String path) {
+/**
+ * One delivery of an event: its id, type and agent path (the capacity scope key for capacity events), and when it
+ * arrived ({@link System#nanoTime()}, so deliveries to different subscribers of this JVM can be compared).
+ */
+public record Received(String eventId, String eventType, String path, long arrivedNanos) {
+
+    /** A delivery that arrived now. */
+    public Received(String eventId, String eventType, String path) {
+        this(eventId, eventType, path, System.nanoTime());
+    }
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 

@@ -43,6 +43,11 @@ public final class StompCollector implements Collector {
     private volatile boolean closed;
     private volatile boolean paused;
     private volatile WebSocket socket;
+    private final Object sendLock = new Object();
+    private final Map<WebSocket, CompletableFuture<WebSocket>> sends = new java.util.WeakHashMap<>();
+    private final Map<String, AtomicInteger> frameCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile String lastEvent = "created";
+    private volatile long lastEventNanos = System.nanoTime();
 
     /**
      * @param subscribeHeaders filter and start headers of the first SUBSCRIBE (e.g. {@code replay-from: earliest});
@@ -62,10 +67,12 @@ public final class StompCollector implements Collector {
         int gen = generations.incrementAndGet();
         current.set(gen);
         subscribed = false;
+        note("connecting (generation " + gen + ")");
         HTTP.newWebSocketBuilder().subprotocols("v12.stomp").connectTimeout(Duration.ofSeconds(3))
                 .buildAsync(uri, new Listener(gen))
                 .whenComplete((ws, failure) -> {
                     if (failure != null) {
+                        note("handshake failed: " + failure);
                         retry(gen);
                         return;
                     }
@@ -76,7 +83,8 @@ public final class StompCollector implements Collector {
                     connect.put("host", "localhost");
                     connect.put("passcode", token);
                     connect.put("heart-beat", "0,0");
-                    ws.sendText(StompFrame.of("CONNECT", connect).encode(), true);
+                    note("open, CONNECT sent");
+                    send(ws, "CONNECT", StompFrame.of("CONNECT", connect).encode());
                 });
     }
 
@@ -87,7 +95,35 @@ public final class StompCollector implements Collector {
         }
     }
 
+    /**
+     * Sends after the previous send of this connection completed: the JDK WebSocket allows one outstanding send and
+     * fails a second one ({@code IllegalStateException: Send pending}) — which happens when CONNECTED is read before
+     * the CONNECT's own send completion has run, and would leave the SUBSCRIBE unsent.
+     */
+    private void send(WebSocket ws, String what, String frame) {
+        synchronized (sendLock) {
+            CompletableFuture<WebSocket> previous = sends.get(ws);
+            CompletableFuture<WebSocket> next = (previous == null ? CompletableFuture.completedFuture(ws) : previous)
+                    .handle((w, e) -> ws).thenCompose(w -> w.sendText(frame, true));
+            sends.put(ws, next);
+            next.whenComplete((sent, error) -> {
+                if (error != null) {
+                    note(what + " not sent: " + error);
+                }
+            });
+        }
+    }
+
+    private void note(String event) {
+        lastEvent = event;
+        lastEventNanos = System.nanoTime();
+    }
+
     private void onFrame(WebSocket ws, StompFrame frame) {
+        frameCounts.computeIfAbsent(frame.command(), k -> new AtomicInteger()).incrementAndGet();
+        if (!frame.command().equals("MESSAGE")) {
+            note(frame.command() + " received");
+        }
         switch (frame.command()) {
             case "CONNECTED" -> {
                 Map<String, String> sub = new LinkedHashMap<>();
@@ -103,7 +139,7 @@ public final class StompCollector implements Collector {
                 if (resume != null) {
                     sub.put("resume-token", resume);
                 }
-                ws.sendText(StompFrame.of("SUBSCRIBE", sub).encode(), true);
+                send(ws, "SUBSCRIBE", StompFrame.of("SUBSCRIBE", sub).encode());
             }
             case "RECEIPT" -> subscribed = true;
             case "MESSAGE" -> {
@@ -122,6 +158,12 @@ public final class StompCollector implements Collector {
                 // nothing else is expected
             }
         }
+    }
+
+    /** Its state, for a failure message: connections, frames by command, errors and the last thing that happened. */
+    public String describe() {
+        return String.format("connects=%d subscribed=%s frames=%s errors=%s last='%s' %d ms ago", connects.get(),
+                subscribed, frameCounts, errors(), lastEvent, (System.nanoTime() - lastEventNanos) / 1_000_000);
     }
 
     /** Connected and subscribed (SUBSCRIBE receipt seen) on the current connection. */
@@ -200,6 +242,7 @@ public final class StompCollector implements Collector {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            note("closed by server: " + statusCode + " " + reason);
             subscribed = false;
             retry(gen);
             return CompletableFuture.completedFuture(null);
@@ -207,6 +250,7 @@ public final class StompCollector implements Collector {
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
+            note("error: " + error);
             subscribed = false;
             retry(gen);
         }

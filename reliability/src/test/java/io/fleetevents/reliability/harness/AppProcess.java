@@ -163,6 +163,30 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes a thread dump of the running app ({@code jcmd <pid> Thread.print}) next to its log, for a scenario that
+     * timed out; returns the file, or null when the app is not running or the dump failed.
+     */
+    public Path threadDump(String why) {
+        long pid = pid();
+        if (pid < 0 || !isAlive()) {
+            return null;
+        }
+        Path out = log.resolveSibling(name + "-threads-" + System.currentTimeMillis() + ".txt");
+        try {
+            Files.writeString(out, "# " + why + System.lineSeparator(), StandardCharsets.UTF_8);
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(pid), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+            return jcmd.waitFor(30, TimeUnit.SECONDS) ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     @Override
     public void close() {
         stop();
