@@ -37,7 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * and the replay rate of one resuming subscriber.
  *
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
- * --target broadcaster|baseline --server-jvm "-XX:StartFlightRecording=..."} (extra JVM options of the server,
+ * --target broadcaster|baseline --clients 4 (JDK HTTP clients the subscribers are spread over) --server-jvm "-XX:StartFlightRecording=..."} (extra JVM options of the server,
  * space-separated, e.g. for profiling).
  */
 public final class LoadTool {
@@ -85,10 +85,15 @@ public final class LoadTool {
         try (KafkaProducer<String, EventNotification> producer = producer(bootstrap)) {
             awaitUp(port);
             long heapBefore = heapUsed(server, port);
-            HttpClient client = HttpClient.newBuilder().build();
+            // several JDK clients: each has one selector thread, which alone paces handshakes on one client
+            HttpClient[] clients = new HttpClient[intArg("clients", 4)];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = HttpClient.newBuilder().build();
+            }
+            HttpClient client = clients[0];
             List<WebSocket> sockets = new ArrayList<>(subscribers);
             long connectStart = System.nanoTime();
-            connectAll(client, port, subscribers, baseline, sockets);
+            connectAll(clients, port, subscribers, baseline, sockets);
             double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
             System.out.printf("connected %d subscribers in %.1f s (%.0f/s), %d refused with ERROR%n", sockets.size(), connectSeconds,
                     sockets.size() / connectSeconds, errors.get());
@@ -213,7 +218,7 @@ public final class LoadTool {
         return b.append('\n').append('\0').toString();
     }
 
-    private void connectAll(HttpClient client, int port, int n, boolean baseline, List<WebSocket> sockets) throws Exception {
+    private void connectAll(HttpClient[] clients, int port, int n, boolean baseline, List<WebSocket> sockets) throws Exception {
         String path = baseline ? "/baseline" : "/api/events/subscribe";
         Semaphore inFlight = new Semaphore(500);
         CountDownLatch ready = new CountDownLatch(n);
@@ -231,7 +236,8 @@ public final class LoadTool {
                 ready.countDown();
                 inFlight.release();
             });
-            client.newWebSocketBuilder().subprotocols("v12.stomp").buildAsync(URI.create("ws://localhost:" + port + path), listener)
+            clients[i % clients.length].newWebSocketBuilder().subprotocols("v12.stomp")
+                    .buildAsync(URI.create("ws://localhost:" + port + path), listener)
                     .whenComplete((ws, error) -> {
                         if (error != null) {
                             System.err.println("connect failed: " + error);
