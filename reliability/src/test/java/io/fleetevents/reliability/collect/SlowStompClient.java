@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A superagent that cannot keep up: a STOMP subscriber on a plain socket with a tiny receive buffer that reads at
+ * A superagent that cannot keep up: a STOMP subscriber on a plain socket with a small receive buffer that reads at
  * most {@code bytesPerSecond} once subscribed — or nothing at all (0: stuck). TCP flow control pushes back on the
  * server at once (no client-side WebSocket buffering to hide it), so the broadcaster's per-connection queue grows and
  * its slow-consumer rules must drop this client without slowing anyone else. {@link #drain} then reads at full speed
@@ -53,13 +53,17 @@ public final class SlowStompClient implements AutoCloseable {
     }
 
     /**
-     * Connects, subscribes with {@code subscribeHeaders} and waits for the SUBSCRIBE's RECEIPT; from then on it reads
+     * Connects, subscribes {@code subscriptions} times (ids 0, 1, …) with {@code subscribeHeaders} — each event then
+     * costs this connection that many frames — and waits for each SUBSCRIBE's RECEIPT; from then on it reads
      * {@code bytesPerSecond} (0: nothing) until {@link #drain}.
      */
     public static SlowStompClient subscribe(URI ws, String token, Map<String, String> subscribeHeaders,
-                                            int bytesPerSecond) throws IOException {
+                                            int bytesPerSecond, int subscriptions) throws IOException {
         Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096); // before connect, so the advertised window stays small
+        // before connect, so the advertised window stays bounded: TCP pushes back after ~64 KB. (Much smaller windows
+        // make Linux fall back to zero-window probes with exponential backoff, and a merely slow reader then looks
+        // stuck to the server's send timeout.)
+        socket.setReceiveBufferSize(65_536);
         socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5_000);
         socket.setSoTimeout(10_000);
         SlowStompClient client = new SlowStompClient(socket, bytesPerSecond);
@@ -72,13 +76,15 @@ public final class SlowStompClient implements AutoCloseable {
             connect.put("heart-beat", "0,0");
             client.sendText(StompFrame.of("CONNECT", connect).encode());
             client.readUntil("CONNECTED");
-            Map<String, String> sub = new LinkedHashMap<>();
-            sub.put("id", "0");
-            sub.put("destination", "/topic/events");
-            sub.put("receipt", "slow-0");
-            sub.putAll(subscribeHeaders);
-            client.sendText(StompFrame.of("SUBSCRIBE", sub).encode());
-            client.readUntil("RECEIPT");
+            for (int id = 0; id < subscriptions; id++) {
+                Map<String, String> sub = new LinkedHashMap<>();
+                sub.put("id", String.valueOf(id));
+                sub.put("destination", "/topic/events");
+                sub.put("receipt", "slow-" + id);
+                sub.putAll(subscribeHeaders);
+                client.sendText(StompFrame.of("SUBSCRIBE", sub).encode());
+                client.readUntil("RECEIPT", "slow-" + id);
+            }
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -138,11 +144,17 @@ public final class SlowStompClient implements AutoCloseable {
 
     /** Reads (blocking) until a frame with {@code command} arrived; only before the reader thread starts. */
     private void readUntil(String command) throws IOException {
+        readUntil(command, null);
+    }
+
+    /** Same, for a RECEIPT with {@code receiptId} (null: any frame with the command). */
+    private void readUntil(String command, String receiptId) throws IOException {
         byte[] buffer = new byte[CHUNK];
         while (true) {
             synchronized (frames) {
                 for (StompFrame frame : frames) {
-                    if (frame.command().equals(command)) {
+                    if (frame.command().equals(command)
+                            && (receiptId == null || receiptId.equals(frame.header("receipt-id")))) {
                         return;
                     }
                     if (frame.command().equals("ERROR")) {

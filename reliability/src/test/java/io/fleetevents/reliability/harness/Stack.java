@@ -30,7 +30,7 @@ public final class Stack implements AutoCloseable {
     /** The deployment name the poller writes. */
     public static final String DEPLOYMENT = "reliability";
     /** The broadcaster's per-connection send buffer, in frames. */
-    public static final int SEND_BUFFER_FRAMES = 1024;
+    public static final int SEND_BUFFER_FRAMES = 2048;
     private static final String SIM_TOKEN = "reliability-sim-token";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
 
@@ -144,8 +144,8 @@ public final class Stack implements AutoCloseable {
         env.put("BROADCASTER_AUTH_TOKENS_1_OWNERS_0", SCOPED_OWNER);
         return AppProcess.jar("broadcaster", jar("broadcaster", "broadcaster-exec.jar"), "256m", List.of(
                 "--broadcaster.kafka.bootstrap-servers=" + bootstrapServers(),
-                // a quarter of the default, so scenario 7's stuck subscriber overflows after ~1,000 events rather than
-                // ~4,000; still above the largest burst one healthy subscriber gets (scenario 8: 200 at once)
+                // half the default, so scenario 7's slow subscriber overflows after ~2,000 queued events rather than
+                // ~4,000; still twice the largest burst one healthy subscriber gets (scenario 8: 1,000 at once)
                 "--broadcaster.stomp.send-buffer-frames=" + SEND_BUFFER_FRAMES,
                 // bounded kernel send buffers: a stuck client is seen after ~128 KB, not after the megabytes that
                 // loopback autotuning would let it hold
