@@ -190,7 +190,7 @@ class FaultScenariosIT {
     @Test
     @Order(4)
     @Timeout(240)
-    void shouldLetFiftySubscribersResumeWithoutLossOrDuplicateWhenTheBroadcasterIsKilledAndRestarted() {
+    void shouldLetAHundredSubscribersResumeWithoutLossOrDuplicateWhenTheBroadcasterIsKilledAndRestarted() {
         ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s2-broadcaster-restart");
         List<String> agents = fleet.create(10);
         try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), RESTART_SUBSCRIBERS, true, stack.broadcaster())) {
