@@ -317,9 +317,8 @@ class FaultScenariosIT {
             // the stuck one never reads an ERROR (it reads nothing): it resumes from its last MESSAGE's token
             List<StompFrame> stuckFrames = stuck.drain(Duration.ofSeconds(30));
             assertThat(stuck.closedByServer()).as("stuck connection closed by the server").isTrue();
-            String stuckToken = stuckFrames.stream()
-                    .filter(f -> f.command().equals("MESSAGE") && "0".equals(f.header("subscription")))
-                    .reduce((a, b) -> b).map(f -> f.header("resume-token")).orElse(null);
+            String stuckToken = messageFrames(stuckFrames).reduce((a, b) -> b).map(f -> f.header("resume-token"))
+                    .orElse(null);
 
             long resumeStart = System.nanoTime();
             try (Collector slowResumed = resumed(ws, filter, slowFrames, slowToken, "slow");
@@ -348,10 +347,14 @@ class FaultScenariosIT {
         }
     }
 
-    /** The MESSAGEs of subscription 0 (the one that resumes), as deliveries. */
+    /** The MESSAGE frames of subscription 0 (the one that resumes). */
+    private static java.util.stream.Stream<StompFrame> messageFrames(List<StompFrame> frames) {
+        return frames.stream().filter(f -> f.command().equals("MESSAGE") && "0".equals(f.header("subscription")));
+    }
+
+    /** The MESSAGEs of subscription 0, as deliveries. */
     private static List<Received> messages(List<StompFrame> frames) {
-        return frames.stream().filter(f -> f.command().equals("MESSAGE") && "0".equals(f.header("subscription")))
-                .map(f -> Received.fromJson(f.body())).toList();
+        return messageFrames(frames).map(f -> Received.fromJson(f.body())).toList();
     }
 
     /** What a dropped client received before the drop, plus a new subscription resuming from {@code token}. */

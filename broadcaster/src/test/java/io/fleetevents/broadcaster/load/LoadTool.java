@@ -37,8 +37,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * and the replay rate of one resuming subscriber.
  *
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
- * --target broadcaster|baseline --clients 4 (JDK HTTP clients the subscribers are spread over) --server-jvm "-XX:StartFlightRecording=..."} (extra JVM options of the server,
- * space-separated, e.g. for profiling).
+ * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
+ * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
+ * e.g. for profiling.
  */
 public final class LoadTool {
 

@@ -43,8 +43,6 @@ public final class StompCollector implements Collector {
     private volatile boolean closed;
     private volatile boolean paused;
     private volatile WebSocket socket;
-    private final Object sendLock = new Object();
-    private final Map<WebSocket, CompletableFuture<WebSocket>> sends = new java.util.WeakHashMap<>();
     private final Map<String, AtomicInteger> frameCounts = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String lastEvent = "created";
     private volatile long lastEventNanos = System.nanoTime();
@@ -68,8 +66,9 @@ public final class StompCollector implements Collector {
         current.set(gen);
         subscribed = false;
         note("connecting (generation " + gen + ")");
+        Listener listener = new Listener(gen);
         HTTP.newWebSocketBuilder().subprotocols("v12.stomp").connectTimeout(Duration.ofSeconds(3))
-                .buildAsync(uri, new Listener(gen))
+                .buildAsync(uri, listener)
                 .whenComplete((ws, failure) -> {
                     if (failure != null) {
                         note("handshake failed: " + failure);
@@ -84,7 +83,7 @@ public final class StompCollector implements Collector {
                     connect.put("passcode", token);
                     connect.put("heart-beat", "0,0");
                     note("open, CONNECT sent");
-                    send(ws, "CONNECT", StompFrame.of("CONNECT", connect).encode());
+                    listener.send(ws, "CONNECT", StompFrame.of("CONNECT", connect).encode());
                 });
     }
 
@@ -95,31 +94,12 @@ public final class StompCollector implements Collector {
         }
     }
 
-    /**
-     * Sends after the previous send of this connection completed: the JDK WebSocket allows one outstanding send and
-     * fails a second one ({@code IllegalStateException: Send pending}) — which happens when CONNECTED is read before
-     * the CONNECT's own send completion has run, and would leave the SUBSCRIBE unsent.
-     */
-    private void send(WebSocket ws, String what, String frame) {
-        synchronized (sendLock) {
-            CompletableFuture<WebSocket> previous = sends.get(ws);
-            CompletableFuture<WebSocket> next = (previous == null ? CompletableFuture.completedFuture(ws) : previous)
-                    .handle((w, e) -> ws).thenCompose(w -> w.sendText(frame, true));
-            sends.put(ws, next);
-            next.whenComplete((sent, error) -> {
-                if (error != null) {
-                    note(what + " not sent: " + error);
-                }
-            });
-        }
-    }
-
     private void note(String event) {
         lastEvent = event;
         lastEventNanos = System.nanoTime();
     }
 
-    private void onFrame(WebSocket ws, StompFrame frame) {
+    private void onFrame(Listener connection, WebSocket ws, StompFrame frame) {
         frameCounts.computeIfAbsent(frame.command(), k -> new AtomicInteger()).incrementAndGet();
         if (!frame.command().equals("MESSAGE")) {
             note(frame.command() + " received");
@@ -139,7 +119,7 @@ public final class StompCollector implements Collector {
                 if (resume != null) {
                     sub.put("resume-token", resume);
                 }
-                send(ws, "SUBSCRIBE", StompFrame.of("SUBSCRIBE", sub).encode());
+                connection.send(ws, "SUBSCRIBE", StompFrame.of("SUBSCRIBE", sub).encode());
             }
             case "RECEIPT" -> subscribed = true;
             case "MESSAGE" -> {
@@ -217,16 +197,31 @@ public final class StompCollector implements Collector {
 
         private final int gen;
         private final StringBuilder buffer = new StringBuilder();
+        private CompletableFuture<WebSocket> sends = CompletableFuture.completedFuture(null);
 
         Listener(int gen) {
             this.gen = gen;
+        }
+
+        /**
+         * Sends after this connection's previous send completed: the JDK WebSocket allows one outstanding send and
+         * fails a second one ({@code IllegalStateException: Send pending}) — which happens when CONNECTED is read
+         * before the CONNECT's own send completion has run, and would leave the SUBSCRIBE unsent.
+         */
+        synchronized void send(WebSocket ws, String what, String frame) {
+            sends = sends.handle((w, e) -> ws).thenCompose(w -> w.sendText(frame, true));
+            sends.whenComplete((sent, error) -> {
+                if (error != null) {
+                    note(what + " not sent: " + error);
+                }
+            });
         }
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             buffer.append(data);
             for (StompFrame frame : StompFrame.drain(buffer)) {
-                onFrame(ws, frame);
+                onFrame(this, ws, frame);
             }
             if (!paused) {
                 ws.request(1);
