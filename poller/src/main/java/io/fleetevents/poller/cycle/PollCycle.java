@@ -109,7 +109,7 @@ public final class PollCycle {
                             observation.agent() == null ? null : raw(observation.agent()),
                             workspaceJson,
                             observation.task() == null ? null : raw(observation.task()));
-                    acks.add(sink.send(partition, key, snapshot).thenRun(() -> {
+                    acks.add(send(partition, key, snapshot, deadline).thenRun(() -> {
                         detector.written(key, fingerprint, decision, observedAt);
                         written.incrementAndGet();
                     }));
@@ -125,7 +125,7 @@ public final class PollCycle {
                 Collections.sort(roster);
                 CycleMarker marker = new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
                         completed, p, partitions, roster);
-                markerAcks.add(sink.send(p, CycleMarker.RECORD_KEY, marker));
+                markerAcks.add(send(p, CycleMarker.RECORD_KEY, marker, deadline));
             }
             await(markerAcks, deadline, "cycle markers");
             detector.retainOnly(present);
@@ -156,6 +156,19 @@ public final class PollCycle {
      */
     private static RawJson raw(ObjectNode node) {
         return new RawJson(new String(TREE_WRITER.writeValueAsBytes(node), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends unless the cycle's budget is spent. A send can block (the producer waits up to {@code max.block.ms} for
+     * metadata or buffer space when the broker is gone); checking here keeps a cycle against a dead broker to its
+     * budget plus one such wait, instead of one wait per record.
+     */
+    private CompletableFuture<Void> send(int partition, String key, SnapshotRecord value, Instant deadline) {
+        if (clock.instant().isAfter(deadline)) {
+            throw new SnapshotSink.PublishException("the cycle deadline passed while publishing (Kafka blocked"
+                    + " the producer); stopped before " + key, null);
+        }
+        return sink.send(partition, key, value);
     }
 
     private Duration remaining(Instant deadline) {

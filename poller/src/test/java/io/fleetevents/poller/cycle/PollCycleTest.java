@@ -64,6 +64,8 @@ class PollCycleTest {
         final List<SnapshotRecord> records = new ArrayList<>();
         final List<Integer> partitionsWritten = new ArrayList<>();
         boolean failSnapshots;
+        /** Called on every send: a producer blocked on a dead broker is a send that takes this long. */
+        Runnable onSend = () -> { };
 
         @Override
         public int partitions(Duration timeout) {
@@ -72,6 +74,7 @@ class PollCycleTest {
 
         @Override
         public CompletableFuture<Void> send(int partition, String key, SnapshotRecord value) {
+            onSend.run();
             if (failSnapshots && value instanceof AgentSnapshot) {
                 return CompletableFuture.failedFuture(new IllegalStateException("not enough replicas"));
             }
@@ -161,5 +164,47 @@ class PollCycleTest {
         assertThat(steady.snapshots()).isZero();
         assertThat(steady.skipped()).isEqualTo(1);
         assertThat(steady.markers()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldStopPublishingOnceSendsThatBlockHaveSpentTheCycleBudget() {
+        // each send blocks 4 s of the 10 s budget, as KafkaProducer.send does (max.block.ms) when the broker is gone
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T00:00:00Z"));
+        PollCycle blocking = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), clock);
+        coder.workspaces = List.of(workspace("w1", "main"), workspace("w2", "main"), workspace("w3", "main"),
+                workspace("w4", "main"), workspace("w5", "main"));
+        sink.onSend = () -> clock.now = clock.now.plusSeconds(4);
+
+        CycleOutcome outcome = blocking.run(13);
+
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("publish");
+        assertThat(outcome.error()).contains("deadline");
+        // sends at 0, 4 and 8 s were within the budget; the one at 12 s was never attempted, nor any marker
+        assertThat(sink.records).hasSize(3).allMatch(r -> r instanceof AgentSnapshot);
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
