@@ -1,6 +1,5 @@
 package io.fleetevents.processor.diff;
 
-import io.fleetevents.processor.internal.Rfc3339;
 import io.fleetevents.processor.snapshot.AgentFacts;
 import io.fleetevents.processor.snapshot.AgentObservation;
 import io.fleetevents.processor.snapshot.AppStatus;
@@ -13,6 +12,7 @@ import io.fleetevents.schemas.EventIds;
 import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
+import io.fleetevents.schemas.Rfc3339;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -1,2 +1,2 @@
-/** Helpers of the processor that are no package's API: compact binary codec, fast RFC 3339 parsing. */
+/** Helpers of the processor that are no package's API: compact binary codec. */
 package io.fleetevents.processor.internal;

@@ -1,8 +1,8 @@
 package io.fleetevents.processor.snapshot;
 
-import io.fleetevents.processor.internal.Rfc3339;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.Rfc3339;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
