@@ -19,6 +19,7 @@ import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.module.blackbird.BlackbirdModule;
 
 /**
  * The one JSON configuration of the wire contract: snake_case names, RFC 3339 UTC timestamps, {@code null}
@@ -31,6 +32,7 @@ public final class FleetJson {
             .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(new BlackbirdModule())
             .addModule(new SimpleModule("fleet-events-raw-json")
                     .addSerializer(RawJson.class, new RawJsonSerializer())
                     .addDeserializer(RawJson.class, new RawJsonDeserializer())

@@ -1,6 +1,7 @@
 package io.fleetevents.schemas;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
@@ -67,6 +68,30 @@ public record ResumeToken(Map<Integer, Long> positions) {
     }
 
     /**
+     * The wire form of the token whose partitions are {@code 0 .. nextOffsets.length - 1}, without building a
+     * {@code ResumeToken}: what a server stamps on every delivered frame, so it is allocation-light.
+     *
+     * @param nextOffsets next offset per partition (index = partition), each {@code >= 0}
+     */
+    public static String encode(long[] nextOffsets) {
+        if (nextOffsets.length == 0) {
+            throw new IllegalArgumentException("a resume token needs at least one partition position");
+        }
+        byte[] bytes = new byte[1 + 5 + nextOffsets.length * (5 + 10)];
+        bytes[0] = VERSION;
+        int at = writeVarint(bytes, 1, nextOffsets.length);
+        for (int p = 0; p < nextOffsets.length; p++) {
+            if (nextOffsets[p] < 0) {
+                throw new IllegalArgumentException("partitions and offsets must be >= 0, got " + p + "="
+                        + nextOffsets[p]);
+            }
+            at = writeVarint(bytes, at, p);
+            at = writeVarint(bytes, at, nextOffsets[p]);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(bytes, at));
+    }
+
+    /**
      * Decodes the wire form.
      *
      * @throws InvalidResumeTokenException for anything that is not a token this release wrote: null, empty, too
@@ -128,6 +153,16 @@ public record ResumeToken(Map<Integer, Long> positions) {
             v >>>= 7;
         }
         out.write((int) v);
+    }
+
+    private static int writeVarint(byte[] out, int at, long value) {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[at++] = (byte) v;
+        return at;
     }
 
     private static final class Reader {

@@ -17,6 +17,24 @@ class ResumeTokenTest {
     private static final long SEED = 20261125L;
 
     @Test
+    void shouldEncodeAnOffsetArrayExactlyAsTheTokenOfTheSamePositions() {
+        Random random = new Random(SEED);
+        for (int run = 0; run < 300; run++) {
+            long[] offsets = new long[1 + random.nextInt(run < 10 ? 6 : 300)];
+            Map<Integer, Long> positions = new TreeMap<>();
+            for (int p = 0; p < offsets.length; p++) {
+                offsets[p] = random.nextBoolean() ? random.nextInt(100_000) : random.nextLong() & Long.MAX_VALUE;
+                positions.put(p, offsets[p]);
+            }
+
+            assertThat(ResumeToken.encode(offsets)).as("seed %d run %d", SEED, run)
+                    .isEqualTo(new ResumeToken(positions).encode());
+        }
+        assertThatThrownBy(() -> ResumeToken.encode(new long[] {3, -1})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResumeToken.encode(new long[0])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldRoundTripRandomTokensOfOneToOneThousandPartitions() {
         Random random = new Random(SEED);
         for (int run = 0; run < 500; run++) {

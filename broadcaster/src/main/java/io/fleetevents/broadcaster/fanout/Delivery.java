@@ -3,7 +3,6 @@ package io.fleetevents.broadcaster.fanout;
 import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.ResumeToken;
 import java.nio.charset.StandardCharsets;
-import java.util.TreeMap;
 
 /**
  * One consumed event, shared by every subscriber it goes to: the decoded event, its JSON exactly as on the topic,
@@ -33,11 +32,7 @@ public final class Delivery {
 
     /** The wire form of a position vector (index = partition). */
     public static String encode(long[] positions) {
-        TreeMap<Integer, Long> map = new TreeMap<>();
-        for (int p = 0; p < positions.length; p++) {
-            map.put(p, positions[p]);
-        }
-        return new ResumeToken(map).encode();
+        return ResumeToken.encode(positions);
     }
 
     public int partition() {

@@ -159,16 +159,23 @@ public final class PollCycle {
     }
 
     /**
-     * Sends unless the cycle's budget is spent. A send can block (the producer waits up to {@code max.block.ms} for
-     * metadata or buffer space when the broker is gone); checking here keeps a cycle against a dead broker to its
-     * budget plus one such wait, instead of one wait per record.
+     * Sends unless the cycle's budget is spent, and fails the cycle at once when the producer refused the record
+     * synchronously. A send can block: when the broker is gone the producer drops its metadata and waits up to
+     * {@code max.block.ms} for it on every send, then fails that record ("not present in metadata"). Every later send
+     * of the cycle would wait as long, so a cycle against a dead broker ends after one such wait (and never past its
+     * budget), not after one wait per record.
      */
     private CompletableFuture<Void> send(int partition, String key, SnapshotRecord value, Instant deadline) {
         if (clock.instant().isAfter(deadline)) {
             throw new SnapshotSink.PublishException("the cycle deadline passed while publishing (Kafka blocked"
                     + " the producer); stopped before " + key, null);
         }
-        return sink.send(partition, key, value);
+        CompletableFuture<Void> sent = sink.send(partition, key, value);
+        if (sent.isCompletedExceptionally()) {
+            Throwable cause = sent.handle((ok, error) -> error).join();
+            throw new SnapshotSink.PublishException("Kafka refused " + key + ": " + cause, cause);
+        }
+        return sent;
     }
 
     private Duration remaining(Instant deadline) {

@@ -60,7 +60,7 @@ class PollCycleTest {
     }
 
     /** A topic in memory whose acknowledgements can be withheld or failed. */
-    private static final class FakeSink implements SnapshotSink {
+    private static class FakeSink implements SnapshotSink {
         final List<SnapshotRecord> records = new ArrayList<>();
         final List<Integer> partitionsWritten = new ArrayList<>();
         boolean failSnapshots;
@@ -183,6 +183,30 @@ class PollCycleTest {
         assertThat(outcome.error()).contains("deadline");
         // sends at 0, 4 and 8 s were within the budget; the one at 12 s was never attempted, nor any marker
         assertThat(sink.records).hasSize(3).allMatch(r -> r instanceof AgentSnapshot);
+    }
+
+    @Test
+    void shouldFailTheCycleAtTheFirstRecordTheProducerRefusesWithoutTryingTheRest() {
+        coder.workspaces = List.of(workspace("w1", "main"), workspace("w2", "main"), workspace("w3", "main"));
+        List<String> attempted = new ArrayList<>();
+        SnapshotSink refusing = new FakeSink() {
+            @Override
+            public CompletableFuture<Void> send(int partition, String key, SnapshotRecord value) {
+                attempted.add(key);
+                // what KafkaProducer.send does without metadata after max.block.ms: a future that has already failed
+                return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                        "Topic coder.agent-snapshots not present in metadata after 10000 ms."));
+            }
+        };
+        PollCycle refused = new PollCycle(coder, refusing, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC());
+
+        CycleOutcome outcome = refused.run(14);
+
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("publish");
+        assertThat(outcome.error()).contains("not present in metadata");
+        assertThat(attempted).hasSize(1);
     }
 
     private static final class MutableClock extends Clock {
