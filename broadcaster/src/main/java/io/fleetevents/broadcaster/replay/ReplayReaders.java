@@ -2,6 +2,7 @@ package io.fleetevents.broadcaster.replay;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.fanout.Delivery;
+import io.fleetevents.broadcaster.fanout.HeaderPrefilter;
 import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LivePosition;
 import io.fleetevents.broadcaster.fanout.Subscription;
@@ -123,6 +124,9 @@ public final class ReplayReaders {
 
     /** Offers one record; false when the subscription's target is gone. */
     private boolean offer(Subscription subscription, ConsumerRecord<byte[], byte[]> record, long[] position) {
+        if (!HeaderPrefilter.mayMatch(subscription.filter(), record.headers())) {
+            return true;
+        }
         EventNotification event;
         try {
             event = clients.decode(record.value());

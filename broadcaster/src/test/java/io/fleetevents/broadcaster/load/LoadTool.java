@@ -39,7 +39,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
- * e.g. for profiling.
+ * e.g. for profiling; {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
+ * The replay runs twice on the same events (first after the server's start, with the JIT still cold; then warm).
  */
 public final class LoadTool {
 
@@ -330,14 +331,24 @@ public final class LoadTool {
         awaitLiveCaughtUp(port);
         // twice: the first replay after start also pays for JIT-compiling the replay path; a long-running server
         // replays at the second figure
-        replayOnce(client, port, events, "first replay after start (cold JIT)");
-        replayOnce(client, port, events, "second replay (warm)");
+        // --replay-types T1,T2: the replaying subscriber also filters by type (it then receives only those events,
+        // every 6th per type; the events/s figure counts what it received, the scan rate counts what it read)
+        String replayTypes = args.getOrDefault("replay-types", "");
+        long matching = events;
+        String typeHeader = "";
+        if (!replayTypes.isBlank()) {
+            List<EventType> wanted = java.util.Arrays.stream(replayTypes.split(",")).map(EventType::parse).toList();
+            matching = java.util.stream.IntStream.range(0, events).filter(i -> wanted.contains(types[i % types.length])).count();
+            typeHeader = "event-types:" + replayTypes + "\n";
+        }
+        replayOnce(client, port, events, matching, typeHeader, "first replay after start (cold JIT)");
+        replayOnce(client, port, events, matching, typeHeader, "second replay (warm)");
     }
 
-    private void replayOnce(HttpClient client, int port, int events, String label) throws Exception {
+    private void replayOnce(HttpClient client, int port, int events, long total, String typeHeader, String label)
+            throws Exception {
         AtomicLong received = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
-        long total = events;
         Listener listener = new Listener(false, () -> { }) {
             @Override
             void onMessage(String frame) {
@@ -349,7 +360,8 @@ public final class LoadTool {
         long start = System.nanoTime();
         WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/api/events/subscribe"), listener).join();
         ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
-                .thenCompose(w -> w.sendText("SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\nreplay-from:earliest\n\n\0", true)).join();
+                .thenCompose(w -> w.sendText("SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\n" + typeHeader
+                        + "replay-from:earliest\n\n\0", true)).join();
         long last = 0;
         for (int second = 1; !done.await(1, TimeUnit.SECONDS) && second < 300; second++) {
             long now = received.get();
@@ -357,8 +369,9 @@ public final class LoadTool {
             last = now;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("replay, %s: %d events to one resuming subscriber in %.1f s = %.0f events/s%n", label,
-                received.get(), seconds, received.get() / seconds);
+        System.out.printf("replay, %s: %d events to one resuming subscriber in %.1f s = %.0f events/s"
+                + " (%d of the topic's replay events read: %.0f/s)%n", label, received.get(), seconds, received.get() / seconds,
+                events, events / seconds);
         ws.abort();
     }
 
