@@ -95,10 +95,12 @@ public final class LoadTool {
             HttpClient client = clients[0];
             List<WebSocket> sockets = new ArrayList<>(subscribers);
             long connectStart = System.nanoTime();
+            Cpu connectCpu = Cpu.start(server);
             connectAll(clients, port, subscribers, baseline, sockets);
             double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
             System.out.printf("connected %d subscribers in %.1f s (%.0f/s), %d refused with ERROR%n", sockets.size(), connectSeconds,
                     sockets.size() / connectSeconds, errors.get());
+            connectCpu.print("connect", connectSeconds);
             long heapAfter = heapUsed(server, port);
             if (heapBefore > 0 && heapAfter > 0) {
                 System.out.printf("server heap: %d MB before, %d MB with %d idle connections: %.1f KB per connection%n",
@@ -111,8 +113,10 @@ public final class LoadTool {
             measuring = true;
             deliveries.set(0);
             long start = System.nanoTime();
+            Cpu deliveryCpu = Cpu.start(server);
             publish(producer, topic, rate, seconds, baseline, port);
             double elapsed = (System.nanoTime() - start) / 1e9;
+            deliveryCpu.print("deliveries", elapsed);
             measuring = false;
             System.out.printf("deliveries: %d in %.1f s = %.0f deliveries/s%n", deliveries.get(), elapsed, deliveries.get() / elapsed);
             printLatency();
@@ -202,6 +206,43 @@ public final class LoadTool {
                 HttpResponse.BodyHandlers.ofString());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"value\":([0-9.E+]+)").matcher(r.body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /**
+     * CPU seconds of the server process (from /proc) and of this JVM (load-tool clients, producer, and the Kafka broker
+     * when it is embedded here) over a phase, against the machine's capacity, to see who used the cores.
+     */
+    private record Cpu(Process server, long startTicks, long startNanos) {
+        static Cpu start(Process server) {
+            return new Cpu(server, serverTicks(server), ownNanos());
+        }
+
+        void print(String phase, double seconds) {
+            long ticks = serverTicks(server);
+            if (ticks < 0 || startTicks < 0) {
+                return;
+            }
+            double serverSeconds = (ticks - startTicks) / 100.0; // USER_HZ
+            double ownSeconds = (ownNanos() - startNanos) / 1e9;
+            double capacity = seconds * Runtime.getRuntime().availableProcessors();
+            System.out.printf("cpu during %s: server %.1f s (%.0f %% of the machine), load-tool JVM %.1f s (%.0f %%)%n", phase,
+                    serverSeconds, 100 * serverSeconds / capacity, ownSeconds, 100 * ownSeconds / capacity);
+        }
+
+        private static long ownNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        private static long serverTicks(Process server) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + server.pid() + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
     }
 
     private static long residentMb(Process server) {
@@ -351,7 +392,7 @@ public final class LoadTool {
         CountDownLatch done = new CountDownLatch(1);
         Listener listener = new Listener(false, () -> { }) {
             @Override
-            void onMessage(String frame) {
+            void onMessage(CharSequence frame, int from, int to) {
                 if (received.incrementAndGet() >= total) {
                     done.countDown();
                 }
@@ -375,8 +416,13 @@ public final class LoadTool {
         ws.abort();
     }
 
-    /** Counts STOMP frames of one connection; records latency from the event's sent_ms. */
+    /**
+     * Counts STOMP frames of one connection; records latency from the event's sent_ms. Frames are scanned in place in
+     * the connection's buffer (no String per frame): at tens of thousands of frames per second the load tool shares
+     * the two cores with the server, so its own cost per frame is kept small.
+     */
     class Listener implements WebSocket.Listener {
+        private static final String SENT_MS = "\"sent_ms\":";
         private final Runnable onReady;
         private final boolean readyOnConnected;
         private final StringBuilder partial = new StringBuilder();
@@ -393,23 +439,24 @@ public final class LoadTool {
             int start = 0;
             int end;
             while ((end = partial.indexOf("\0", start)) >= 0) {
-                String frame = partial.substring(start, end);
+                handle(start, end);
                 start = end + 1;
-                handle(frame);
             }
             partial.delete(0, start);
             webSocket.request(1);
             return null;
         }
 
-        private void handle(String frame) {
-            String trimmed = frame.stripLeading();
-            if (trimmed.startsWith("MESSAGE")) {
-                onMessage(trimmed);
-            } else if ((trimmed.startsWith("RECEIPT") || readyOnConnected && trimmed.startsWith("CONNECTED")) && !ready) {
+        private void handle(int from, int to) {
+            while (from < to && (partial.charAt(from) == '\n' || partial.charAt(from) == '\r')) {
+                from++; // heart-beats and the EOLs STOMP allows between frames
+            }
+            if (startsWith(from, to, "MESSAGE")) {
+                onMessage(partial, from, to);
+            } else if ((startsWith(from, to, "RECEIPT") || readyOnConnected && startsWith(from, to, "CONNECTED")) && !ready) {
                 ready = true;
                 onReady.run();
-            } else if (trimmed.startsWith("ERROR")) {
+            } else if (startsWith(from, to, "ERROR")) {
                 errors.incrementAndGet();
                 if (!ready) {
                     ready = true;
@@ -418,19 +465,31 @@ public final class LoadTool {
             }
         }
 
-        void onMessage(String frame) {
+        private boolean startsWith(int from, int to, String command) {
+            if (to - from < command.length()) {
+                return false;
+            }
+            for (int i = 0; i < command.length(); i++) {
+                if (partial.charAt(from + i) != command.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A MESSAGE frame, {@code frame[from, to)}; valid only during the call. */
+        void onMessage(CharSequence frame, int from, int to) {
             if (!measuring) {
                 return;
             }
             deliveries.incrementAndGet();
-            int at = frame.indexOf("\"sent_ms\":");
-            if (at >= 0) {
-                int from = at + 10;
-                int to = from;
-                while (to < frame.length() && Character.isDigit(frame.charAt(to))) {
-                    to++;
+            int at = partial.indexOf(SENT_MS, from);
+            if (at >= 0 && at < to) {
+                long sent = 0;
+                for (int i = at + SENT_MS.length(); i < to && Character.isDigit(partial.charAt(i)); i++) {
+                    sent = sent * 10 + (partial.charAt(i) - '0');
                 }
-                long latency = System.currentTimeMillis() - Long.parseLong(frame.substring(from, to));
+                long latency = System.currentTimeMillis() - sent;
                 latencyMillis.incrementAndGet((int) Math.max(0, Math.min(latency, latencyMillis.length() - 1)));
                 maxLatency.accumulateAndGet(latency, Math::max);
             }
