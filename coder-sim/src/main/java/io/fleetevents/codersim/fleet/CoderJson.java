@@ -474,12 +474,12 @@ final class CoderJson {
     }
 
     private static void time(JsonGenerator g, String name, Instant value) {
-        g.writeStringProperty(name, value.toString());
+        g.writeStringProperty(name, Timestamps.format(value));
     }
 
     private static void optionalTime(JsonGenerator g, String name, Instant value) {
         if (value != null) {
-            g.writeStringProperty(name, value.toString());
+            g.writeStringProperty(name, Timestamps.format(value));
         }
     }
 }

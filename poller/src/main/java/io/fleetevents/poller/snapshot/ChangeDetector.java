@@ -38,10 +38,13 @@ public final class ChangeDetector {
     }
 
     private final Duration fullRefresh;
+    private final long halfRefreshNanos;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     public ChangeDetector(Duration fullRefresh) {
         this.fullRefresh = fullRefresh;
+        // in nanoseconds, as Duration.dividedBy truncates: the same instants without BigDecimal arithmetic per key
+        this.halfRefreshNanos = fullRefresh.toNanos() / 2;
     }
 
     /** What to do with a key observed with this fingerprint at {@code now}. */
@@ -58,12 +61,16 @@ public final class ChangeDetector {
 
     /** Records an acknowledged write. */
     public void written(String key, long fingerprint, Decision decision, Instant now) {
-        Duration next = fullRefresh;
+        Instant refreshAt;
         if (decision == Decision.NEW) {
+            // half the interval plus spread/1000 of the other half, truncated to the nanosecond, without overflow
             long spread = Math.floorMod(key.hashCode(), 1000);
-            next = fullRefresh.dividedBy(2).plus(fullRefresh.dividedBy(2).multipliedBy(spread).dividedBy(1000));
+            long half = halfRefreshNanos;
+            refreshAt = now.plusNanos(half + (half / 1000) * spread + (half % 1000) * spread / 1000);
+        } else {
+            refreshAt = now.plus(fullRefresh);
         }
-        states.put(key, new State(fingerprint, now.plus(next)));
+        states.put(key, new State(fingerprint, refreshAt));
     }
 
     /** Forgets keys absent from a complete cycle, so an agent that comes back is new again. */

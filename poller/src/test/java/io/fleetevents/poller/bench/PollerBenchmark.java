@@ -11,22 +11,32 @@ import io.fleetevents.poller.snapshot.ChangeDetector;
 import io.fleetevents.poller.snapshot.TickingFields;
 import io.fleetevents.schemas.Topics;
 import io.fleetevents.testing.KafkaTestBroker;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Benchmark of the poller's cycle (a program, not a test): a coder-sim fleet of {@code workspaces} (default 10,000),
  * a real broker ({@code KAFKA_BOOTSTRAP_SERVERS}, else an embedded KRaft broker in this JVM), then one first cycle
- * (everything new; run twice: cold JVM, then warm with the change detector reset) and {@code steady} steady cycles where exactly 1 % of the agents changed. Prints, per cycle: wall
- * time, peak heap used during the cycle (whole JVM: simulator and embedded broker included), records and bytes
- * written (serialised, and on the wire after zstd).
+ * (everything new; run twice: cold JVM, then warm with the change detector reset) and {@code steady} steady cycles
+ * where exactly 1 % of the agents changed. Prints, per cycle: wall time, process and poll-thread CPU, CPU by thread
+ * group (simulator, broker, producer, JIT compilers, GC), peak heap used during the cycle (whole JVM: simulator and
+ * embedded broker included), records and bytes written (serialised, and on the wire after zstd).
  *
- * <p>Arguments: {@code [workspaces] [steadyCycles]}. Command: see docs/poller.md.
+ * <p>Arguments: {@code [workspaces] [steadyCycles] [warmUps]}; {@code warmUps} (default 0) more first cycles run
+ * between the cold and the measured warm one, for a JVM whose JIT compilers have settled. Command: see
+ * docs/poller.md.
  */
 public final class PollerBenchmark {
 
@@ -36,6 +46,8 @@ public final class PollerBenchmark {
     public static void main(String[] args) throws Exception {
         int workspaces = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int steadyCycles = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // extra first cycles between the cold and the measured warm one: the JIT is still compiling after one cycle
+        int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         String bootstrap = KafkaTestBroker.bootstrapServers();
         String topic = KafkaTestBroker.uniqueTopic("bench-snapshots");
         System.out.printf("poller benchmark: %,d workspaces, broker %s, max heap %d MB, %d cpus%n", workspaces,
@@ -60,6 +72,10 @@ public final class PollerBenchmark {
                     + " | wire KB (zstd)");
             Row cold = measure("cold", cycle, ids, sink, 0);
             cold.print();
+            for (int i = 1; i <= warmUps; i++) {
+                detector.reset();
+                measure("warm-up " + i, cycle, ids, sink, 0).print();
+            }
             // the same first cycle again with a warm JVM: the detector forgets everything, so all is new again
             detector.reset();
             Row first = measure("first", cycle, ids, sink, 0);
@@ -130,7 +146,9 @@ public final class PollerBenchmark {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
         long threadCpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        Map<Long, Map.Entry<String, Long>> threadsBefore = cpuByThread();
         CycleOutcome outcome = cycle.run(ids.next());
+        Map<Long, Map.Entry<String, Long>> threadsAfter = cpuByThread();
         long threadCpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadCpuBefore) / 1_000_000;
         long cpu = (os.getProcessCpuTime() - cpuBefore) / 1_000_000;
         // the producer's outgoing-byte metric is updated when responses arrive: all were acknowledged by now
@@ -141,8 +159,71 @@ public final class PollerBenchmark {
         }
         System.out.printf("  (%s: process CPU %d ms over all threads incl. simulator and broker; poll thread CPU %d"
                 + " ms)%n", label, cpu, threadCpu);
+        StringBuilder groups = new StringBuilder();
+        long accounted = 0;
+        for (Map.Entry<String, Long> e : cpuMsByGroup(threadsBefore, threadsAfter).entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList()) {
+            long ms = e.getValue();
+            accounted += ms;
+            if (ms >= 20) {
+                groups.append(groups.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(ms);
+            }
+        }
+        System.out.printf("  (%s: CPU ms by thread group: %s; unaccounted (ended threads, rounding) ~%d)%n", label,
+                groups, cpu - accounted);
         return new Row(label, changed, outcome.elapsed().toMillis(), peak / (1024.0 * 1024.0),
                 outcome.snapshots() + outcome.markers(), outcome.snapshots(), outcome.bytes(), wire);
+    }
+
+    /**
+     * CPU nanoseconds of each live thread by id, with its name: from {@code /proc/self/task} on Linux, which also has
+     * the JVM's own threads (GC, JIT compilers; names cut to 15 characters, 10 ms resolution); else the Java threads
+     * only. Threads that ended during a cycle are missing.
+     */
+    private static Map<Long, Map.Entry<String, Long>> cpuByThread() {
+        Map<Long, Map.Entry<String, Long>> out = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (Files.isDirectory(tasks)) {
+            try (Stream<Path> list = Files.list(tasks)) {
+                for (Path task : list.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // fields[11], fields[12]: utime, stime in clock ticks (USER_HZ, 100 on Linux)
+                        long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+                        out.put(Long.parseLong(task.getFileName().toString()), Map.entry(name, nanos));
+                    } catch (IOException | RuntimeException ended) {
+                        // the thread ended while listing
+                    }
+                }
+                return out;
+            } catch (IOException e) {
+                out.clear();
+            }
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    out.put(info.getThreadId(), Map.entry(info.getThreadName(), nanos));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** CPU ms spent between two samples by thread name, digits removed ({@code http-3} and {@code http-4} are one). */
+    private static Map<String, Long> cpuMsByGroup(Map<Long, Map.Entry<String, Long>> before,
+                                                  Map<Long, Map.Entry<String, Long>> after) {
+        Map<String, Long> out = new HashMap<>();
+        after.forEach((id, now) -> {
+            Map.Entry<String, Long> then = before.get(id);
+            long nanos = now.getValue() - (then == null ? 0 : then.getValue());
+            out.merge(now.getKey().replaceAll("[0-9]+", "#"), nanos / 1_000_000, Long::sum);
+        });
+        return out;
     }
 
     private record Row(String label, int changed, long millis, double peakHeapMb, long records, long snapshots,

@@ -119,6 +119,26 @@ class ChangeDetectionTest {
     }
 
     @Test
+    void shouldScheduleFirstRefreshesAtTheInstantsDurationArithmeticGives() {
+        for (Duration interval : List.of(Duration.ofMinutes(5), Duration.ofMillis(1), Duration.ofNanos(1_999),
+                Duration.ofSeconds(7, 123_456_789), Duration.ofDays(365 * 200))) {
+            ChangeDetector detector = new ChangeDetector(interval);
+            for (int i = 0; i < 2000; i++) {
+                String key = "ws-" + i + "/main";
+                Duration spread = interval.dividedBy(2).multipliedBy(Math.floorMod(key.hashCode(), 1000))
+                        .dividedBy(1000);
+                Instant expected = T0.plus(interval.dividedBy(2)).plus(spread);
+
+                detector.written(key, 1, Decision.NEW, T0);
+
+                assertThat(detector.decide(key, 1, expected.minusNanos(1))).as("%s %s", interval, key)
+                        .isEqualTo(Decision.UNCHANGED);
+                assertThat(detector.decide(key, 1, expected)).as("%s %s", interval, key).isEqualTo(Decision.REFRESH);
+            }
+        }
+    }
+
+    @Test
     void shouldRejectTickingFieldsOutsideAgentWorkspaceOrTask() {
         assertThatThrownBy(() -> new TickingFields(List.of("build.updated_at")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("build.updated_at");
