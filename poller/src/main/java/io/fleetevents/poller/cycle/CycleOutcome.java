@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param agents      observations (agents plus agent-less workspaces) read
  * @param snapshots   snapshots acknowledged
  * @param skipped     observations not written because unchanged
+ * @param rejected    snapshots Kafka refused as too large (logged; their agents stay in the roster; retried next cycle)
  * @param markers     markers acknowledged (the partition count for a complete cycle, else 0)
  * @param bytes       serialised bytes handed to the producer during the cycle
  * @param reason      failure label ({@code auth}, {@code rate_limited}, {@code unavailable}, {@code protocol},
@@ -20,5 +21,5 @@ import java.time.Duration;
  * @param retryAfter  how long Coder asked to wait (429), else {@link Duration#ZERO}
  */
 public record CycleOutcome(long pollId, boolean complete, Duration elapsed, int workspaces, int agents, int snapshots,
-                           int skipped, int markers, long bytes, String reason, String error, Duration retryAfter) {
+                           int skipped, int rejected, int markers, long bytes, String reason, String error, Duration retryAfter) {
 }

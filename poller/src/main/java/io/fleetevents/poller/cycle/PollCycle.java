@@ -26,10 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectWriter;
@@ -42,6 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  * acknowledgement, and only then write one {@link CycleMarker} per partition with the keys present there. Any
  * failure before that point — a page that cannot be fetched, a malformed body, a send that is not acknowledged, the
  * cycle deadline — ends the cycle without markers, so the processor never concludes anything from a partial view.
+ * The one record-level exception: a snapshot Kafka refuses as too large is logged and counted, and the cycle goes on
+ * (its agent stays in the roster), so one oversized workspace cannot stop the whole fleet from being watched.
  */
 public final class PollCycle {
 
@@ -55,6 +60,8 @@ public final class PollCycle {
     private final String deployment;
     private final Duration cycleTimeout;
     private final Clock clock;
+    /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
+    private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
@@ -109,9 +116,19 @@ public final class PollCycle {
                             observation.agent() == null ? null : raw(observation.agent()),
                             workspaceJson,
                             observation.task() == null ? null : raw(observation.task()));
-                    acks.add(send(partition, key, snapshot, deadline).thenRun(() -> {
-                        detector.written(key, fingerprint, decision, observedAt);
-                        written.incrementAndGet();
+                    acks.add(send(partition, key, snapshot, deadline).handle((ok, error) -> {
+                        if (error == null) {
+                            detector.written(key, fingerprint, decision, observedAt);
+                            written.incrementAndGet();
+                            tooLarge.remove(key);
+                            return null;
+                        }
+                        Throwable cause = unwrap(error);
+                        if (cause instanceof RecordTooLargeException) {
+                            rejected(key, cause, progress);
+                            return null;
+                        }
+                        throw new CompletionException(cause);
                     }));
                 }
             });
@@ -130,7 +147,8 @@ public final class PollCycle {
             await(markerAcks, deadline, "cycle markers");
             detector.retainOnly(present);
             return new CycleOutcome(pollId, true, Duration.ofNanos(System.nanoTime() - startNanos),
-                    progress.workspaces, progress.agents, progress.snapshots, progress.skipped, partitions,
+                    progress.workspaces, progress.agents, progress.snapshots, progress.skipped,
+                    progress.rejected.get(), partitions,
                     sink.bytesSent() - bytesBefore, null, null, Duration.ZERO);
         } catch (CoderException e) {
             Duration retryAfter = e instanceof CoderRateLimitedException r ? r.retryAfter() : Duration.ZERO;
@@ -146,7 +164,8 @@ public final class PollCycle {
     private CycleOutcome failed(long pollId, long startNanos, Progress progress, long bytesBefore, String reason,
                                 String message, Duration retryAfter) {
         return new CycleOutcome(pollId, false, Duration.ofNanos(System.nanoTime() - startNanos), progress.workspaces,
-                progress.agents, progress.written.get(), progress.skipped, 0, sink.bytesSent() - bytesBefore, reason,
+                progress.agents, progress.written.get(), progress.skipped, progress.rejected.get(), 0,
+                sink.bytesSent() - bytesBefore, reason,
                 message, retryAfter);
     }
 
@@ -172,10 +191,36 @@ public final class PollCycle {
         }
         CompletableFuture<Void> sent = sink.send(partition, key, value);
         if (sent.isCompletedExceptionally()) {
-            Throwable cause = sent.handle((ok, error) -> error).join();
-            throw new SnapshotSink.PublishException("Kafka refused " + key + ": " + cause, cause);
+            Throwable cause = unwrap(sent.handle((ok, error) -> error).join());
+            if (!(value instanceof AgentSnapshot && cause instanceof RecordTooLargeException)) {
+                throw new SnapshotSink.PublishException("Kafka refused " + key + ": " + cause, cause);
+            }
         }
         return sent;
+    }
+
+    /**
+     * One agent's snapshot is larger than Kafka accepts (an unbounded app-status history can do that): the rest of
+     * the fleet must not stop being watched for it. It is not written, its key stays in the cycle's roster (so the
+     * processor concludes nothing from its absence), the change detector does not record it (so every cycle tries
+     * again) and it is logged once until it fits again.
+     */
+    private void rejected(String key, Throwable cause, Progress progress) {
+        progress.rejected.incrementAndGet();
+        if (tooLarge.add(key)) {
+            LOG.error("snapshot of {} not written, Kafka refuses it as too large ({}); the agent stays in the cycle"
+                    + " roster and is retried every cycle. Raise poller.kafka.producer.max.request.size and the topic's"
+                    + " max.message.bytes to let it through", key, cause.getMessage());
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private Duration remaining(Instant deadline) {
@@ -205,5 +250,6 @@ public final class PollCycle {
         int snapshots;
         int skipped;
         final AtomicInteger written = new AtomicInteger();
+        final AtomicInteger rejected = new AtomicInteger();
     }
 }

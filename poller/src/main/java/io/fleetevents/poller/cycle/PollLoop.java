@@ -94,7 +94,7 @@ public final class PollLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("poll loop: unexpected failure; continuing", e);
                 outcome = new CycleOutcome(-1, false, Duration.ofNanos(System.nanoTime() - started), 0, 0, 0, 0, 0,
-                        0, "internal", e.toString(), Duration.ZERO);
+                        0, 0, "internal", e.toString(), Duration.ZERO);
             }
             Duration wait = delayAfter(outcome, health.current().consecutiveFailures());
             pause(wait);

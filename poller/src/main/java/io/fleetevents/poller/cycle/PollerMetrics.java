@@ -58,6 +58,8 @@ public final class PollerMetrics implements HttpCoderClient.Listener {
                 .register(registry).increment(outcome.markers());
         Counter.builder("poller.snapshots.skipped").description("Unchanged observations not written")
                 .register(registry).increment(outcome.skipped());
+        Counter.builder("poller.snapshots.rejected").description("Snapshots Kafka refused as too large")
+                .register(registry).increment(outcome.rejected());
         Counter.builder("poller.bytes").description("Serialised bytes written before compression").baseUnit("bytes")
                 .register(registry).increment(outcome.bytes());
         if (outcome.complete()) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -207,6 +208,47 @@ class PollCycleTest {
         assertThat(outcome.reason()).isEqualTo("publish");
         assertThat(outcome.error()).contains("not present in metadata");
         assertThat(attempted).hasSize(1);
+    }
+
+    @Test
+    void shouldGoOnWithTheFleetWhenKafkaRefusesOneSnapshotAsTooLargeAndRetryItNextCycle() {
+        coder.workspaces = List.of(workspace("w1", "main"), workspace("w2", "main"), workspace("w3", "main"));
+        List<String> refusedNow = new ArrayList<>(List.of("w2/main"));
+        List<String> refusedLater = new ArrayList<>(List.of("w3/main"));
+        FakeSink sizing = new FakeSink() {
+            @Override
+            public CompletableFuture<Void> send(int partition, String key, SnapshotRecord value) {
+                if (refusedNow.contains(key)) {
+                    // what KafkaProducer.send returns for a record above max.request.size: an already failed future
+                    return CompletableFuture.failedFuture(new RecordTooLargeException("The message is 5242880 bytes"));
+                }
+                if (refusedLater.contains(key)) {
+                    // and what the broker answers for one above the topic's max.message.bytes: a later failure
+                    return CompletableFuture.supplyAsync(() -> {
+                        throw new RecordTooLargeException("The request included a message larger than the max");
+                    });
+                }
+                return super.send(partition, key, value);
+            }
+        };
+        PollCycle cycle = new PollCycle(coder, sizing, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC());
+
+        CycleOutcome first = cycle.run(15);
+        List<CycleMarker> firstMarkers = sizing.records.stream().filter(r -> r instanceof CycleMarker)
+                .map(r -> (CycleMarker) r).toList();
+        refusedNow.clear();
+        refusedLater.clear();
+        CycleOutcome second = cycle.run(16);
+
+        assertThat(first.complete()).isTrue();
+        assertThat(first.snapshots()).isEqualTo(1);
+        assertThat(first.rejected()).isEqualTo(2);
+        assertThat(firstMarkers.stream().flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrder("w1/main", "w2/main", "w3/main");
+        assertThat(second.complete()).isTrue();
+        assertThat(second.rejected()).isZero();
+        assertThat(second.snapshots()).as("the refused two are written once they fit; w1 is unchanged").isEqualTo(2);
     }
 
     private static final class MutableClock extends Clock {

@@ -14,11 +14,11 @@ class PollLoopDelayTest {
             new PollerMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 
     private static CycleOutcome complete(Duration elapsed) {
-        return new CycleOutcome(1, true, elapsed, 0, 0, 0, 0, 6, 0, null, null, Duration.ZERO);
+        return new CycleOutcome(1, true, elapsed, 0, 0, 0, 0, 0, 6, 0, null, null, Duration.ZERO);
     }
 
     private static CycleOutcome failed(String reason, Duration retryAfter) {
-        return new CycleOutcome(1, false, Duration.ofMillis(100), 0, 0, 0, 0, 0, 0, reason, "x", retryAfter);
+        return new CycleOutcome(1, false, Duration.ofMillis(100), 0, 0, 0, 0, 0, 0, 0, reason, "x", retryAfter);
     }
 
     @Test
