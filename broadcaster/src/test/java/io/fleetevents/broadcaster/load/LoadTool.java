@@ -39,7 +39,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
- * e.g. for profiling; {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
+ * e.g. for profiling; {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
+ * (a warm server); {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
  * The replay runs twice on the same events (first after the server's start, with the JIT still cold; then warm).
  */
 public final class LoadTool {
@@ -94,6 +95,22 @@ public final class LoadTool {
             }
             HttpClient client = clients[0];
             List<WebSocket> sockets = new ArrayList<>(subscribers);
+            // --connect-rounds N > 1: connect everyone, close, and again: the first round meets a server whose JIT is
+            // cold (as after a restart, when every client reconnects at once), later rounds a warm one
+            for (int round = 1; round < intArg("connect-rounds", 1); round++) {
+                long roundStart = System.nanoTime();
+                Cpu roundCpu = Cpu.start(server);
+                connectAll(clients, port, subscribers, baseline, sockets);
+                double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
+                System.out.printf("connect round %d: %d subscribers in %.1f s (%.0f/s)%n", round, sockets.size(), roundSeconds,
+                        sockets.size() / roundSeconds);
+                roundCpu.print("connect round " + round, roundSeconds);
+                for (WebSocket socket : sockets) {
+                    socket.abort();
+                }
+                sockets.clear();
+                awaitNoConnections(port);
+            }
             long connectStart = System.nanoTime();
             Cpu connectCpu = Cpu.start(server);
             connectAll(clients, port, subscribers, baseline, sockets);
@@ -178,6 +195,21 @@ public final class LoadTool {
             Thread.sleep(250);
         }
         throw new IllegalStateException("server did not come up on port " + port);
+    }
+
+    /** Waits (at most 60 s) until the server reports no open STOMP connection (the previous round's are closed). */
+    private static void awaitNoConnections(int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/actuator/metrics/fleet.broadcaster.connections")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains("\"value\":0.0")) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        System.out.println("warning: connections still open 60 s after the round closed them");
     }
 
     /** Waits (at most 60 s) until the server's health reports a live-feed lag of 0. */
