@@ -8,6 +8,11 @@ import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
 import io.fleetevents.testing.Events;
 import io.fleetevents.testing.KafkaTestBroker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,5 +265,22 @@ class StompSubscriptionIT {
         assertThat(headers).isEmpty();
         healthy.close();
         bad.close();
+    }
+
+    @Test
+    void shouldNotObserveTheHandshakeAsAnHttpRequestButStillObserveOtherRequests() throws Exception {
+        MeterRegistry registry = broadcaster.bean(MeterRegistry.class);
+        StompProbe probe = subscribed(RunningBroadcaster.ADMIN, "event-types", "AGENT_FAILURE");
+        HttpResponse<String> poll = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(broadcaster.httpUrl() + "/api/events?limit=1"))
+                .header("Authorization", "Bearer " + RunningBroadcaster.ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(probe.connected()).isTrue();
+        assertThat(poll.statusCode()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(registry.find("http.server.requests").timers())
+                .extracting(timer -> timer.getId().getTag("uri")).contains("/api/events"));
+        assertThat(registry.find("http.server.requests").timers())
+                .extracting(timer -> timer.getId().getTag("uri")).noneMatch(uri -> uri.contains("subscribe"));
+        probe.close();
     }
 }
