@@ -39,7 +39,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
- * e.g. for profiling; {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
+ * e.g. for profiling; {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's;
+ * {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
  * (a warm server); {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
  * The replay runs twice on the same events (first after the server's start, with the JIT still cold; then warm).
  */
@@ -94,7 +95,7 @@ public final class LoadTool {
                 clients[i] = HttpClient.newBuilder().build();
             }
             HttpClient client = clients[0];
-            List<WebSocket> sockets = new ArrayList<>(subscribers);
+            List<Runnable> sockets = new ArrayList<>(subscribers); // each closes one subscriber's connection
             // --connect-rounds N > 1: connect everyone, close, and again: the first round meets a server whose JIT is
             // cold (as after a restart, when every client reconnects at once), later rounds a warm one
             for (int round = 1; round < intArg("connect-rounds", 1); round++) {
@@ -105,9 +106,7 @@ public final class LoadTool {
                 System.out.printf("connect round %d: %d subscribers in %.1f s (%.0f/s)%n", round, sockets.size(), roundSeconds,
                         sockets.size() / roundSeconds);
                 roundCpu.print("connect round " + round, roundSeconds);
-                for (WebSocket socket : sockets) {
-                    socket.abort();
-                }
+                sockets.forEach(Runnable::run);
                 sockets.clear();
                 awaitNoConnections(port);
             }
@@ -138,9 +137,7 @@ public final class LoadTool {
             System.out.printf("deliveries: %d in %.1f s = %.0f deliveries/s%n", deliveries.get(), elapsed, deliveries.get() / elapsed);
             printLatency();
             System.out.printf("server resident set under load: %d MB%n", residentMb(server));
-            for (WebSocket socket : sockets) {
-                socket.abort();
-            }
+            sockets.forEach(Runnable::run);
             if (!baseline && replayEvents > 0) {
                 replay(client, producer, topic, port, replayEvents);
             }
@@ -308,8 +305,12 @@ public final class LoadTool {
         return b.append('\n').append('\0').toString();
     }
 
-    private void connectAll(HttpClient[] clients, int port, int n, boolean baseline, List<WebSocket> sockets) throws Exception {
+    private void connectAll(HttpClient[] clients, int port, int n, boolean baseline, List<Runnable> sockets) throws Exception {
         String path = baseline ? "/baseline" : "/api/events/subscribe";
+        if ("tomcat".equals(args.get("client"))) {
+            connectAllTomcat(port, path, n, baseline, sockets);
+            return;
+        }
         Semaphore inFlight = new Semaphore(500);
         CountDownLatch ready = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
@@ -336,7 +337,7 @@ public final class LoadTool {
                             return;
                         }
                         synchronized (sockets) {
-                            sockets.add(ws);
+                            sockets.add(ws::abort);
                         }
                         ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
                                 .thenCompose(w -> w.sendText(subscribeFrame(index, baseline), true));
@@ -345,6 +346,54 @@ public final class LoadTool {
         if (!ready.await(300, TimeUnit.SECONDS)) {
             System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
         }
+    }
+
+    /**
+     * {@code --client tomcat}: the subscribers on Tomcat's JSR 356 WebSocket client (already on the classpath, a
+     * different implementation from the JDK's), to see how much of the machine the measuring clients themselves take.
+     * Handshakes run on 64 threads; frames arrive on the container's I/O threads.
+     */
+    private void connectAllTomcat(int port, String path, int n, boolean baseline, List<Runnable> sockets) throws Exception {
+        jakarta.websocket.WebSocketContainer container = jakarta.websocket.ContainerProvider.getWebSocketContainer();
+        container.setDefaultMaxTextMessageBufferSize(64 * 1024);
+        jakarta.websocket.ClientEndpointConfig config = jakarta.websocket.ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(List.of("v12.stomp")).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(64);
+        CountDownLatch ready = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            pool.execute(() -> {
+                Listener listener = new Listener(baseline, ready::countDown);
+                try {
+                    jakarta.websocket.Session session = container.connectToServer(new jakarta.websocket.Endpoint() {
+                        @Override
+                        public void onOpen(jakarta.websocket.Session opened, jakarta.websocket.EndpointConfig endpointConfig) {
+                            opened.addMessageHandler(String.class,
+                                    (jakarta.websocket.MessageHandler.Partial<String>) (text, last) -> listener.feed(text));
+                        }
+                    }, config, URI.create("ws://localhost:" + port + path));
+                    synchronized (sockets) {
+                        sockets.add(() -> {
+                            try {
+                                session.close();
+                            } catch (java.io.IOException e) {
+                                // closing anyway
+                            }
+                        });
+                    }
+                    session.getBasicRemote().sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN
+                            + "\nheart-beat:0,0\n\n\0");
+                    session.getBasicRemote().sendText(subscribeFrame(index, baseline));
+                } catch (Exception e) {
+                    System.err.println("connect failed: " + e);
+                    ready.countDown();
+                }
+            });
+        }
+        if (!ready.await(300, TimeUnit.SECONDS)) {
+            System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
+        }
+        pool.shutdown();
     }
 
     private void publish(KafkaProducer<String, EventNotification> producer, String topic, int rate, int seconds,
@@ -467,6 +516,13 @@ public final class LoadTool {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            feed(data);
+            webSocket.request(1);
+            return null;
+        }
+
+        /** The next piece of the connection's text (any client): handles every frame it completes. */
+        void feed(CharSequence data) {
             partial.append(data);
             int start = 0;
             int end;
@@ -475,8 +531,6 @@ public final class LoadTool {
                 start = end + 1;
             }
             partial.delete(0, start);
-            webSocket.request(1);
-            return null;
         }
 
         private void handle(int from, int to) {
