@@ -1,6 +1,5 @@
 package io.fleetevents.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
@@ -57,14 +56,14 @@ public record ResumeToken(Map<Integer, Long> positions) {
 
     /** The wire form. */
     public String encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2 + positions.size() * 6);
-        out.write(VERSION);
-        writeVarint(out, positions.size());
+        byte[] bytes = new byte[1 + 5 + positions.size() * (5 + 10)];
+        bytes[0] = VERSION;
+        int at = writeVarint(bytes, 1, positions.size());
         for (Map.Entry<Integer, Long> entry : positions.entrySet()) {
-            writeVarint(out, entry.getKey());
-            writeVarint(out, entry.getValue());
+            at = writeVarint(bytes, at, entry.getKey());
+            at = writeVarint(bytes, at, entry.getValue());
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+        return base64(bytes, at);
     }
 
     /**
@@ -88,7 +87,7 @@ public record ResumeToken(Map<Integer, Long> positions) {
             at = writeVarint(bytes, at, p);
             at = writeVarint(bytes, at, nextOffsets[p]);
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(bytes, at));
+        return base64(bytes, at);
     }
 
     /**
@@ -146,13 +145,8 @@ public record ResumeToken(Map<Integer, Long> positions) {
                 + ". Send back exactly the resume-token value of a delivered event, or use replay-from instead");
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
+    private static String base64(byte[] bytes, int length) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(bytes, length));
     }
 
     private static int writeVarint(byte[] out, int at, long value) {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Load tool. Starts Kafka (KAFKA_BOOTSTRAP_SERVERS, else an embedded broker in this JVM), a broadcaster in a child
@@ -47,6 +49,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class LoadTool {
 
     static final String TOKEN = "load-tool-token";
+    private static final String CONNECT_FRAME = "CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN
+            + "\nheart-beat:0,0\n\n\0";
 
     private final Map<String, String> args;
     private final AtomicLong deliveries = new AtomicLong();
@@ -176,52 +180,41 @@ public final class LoadTool {
         return new ProcessBuilder(command).inheritIO().start();
     }
 
-    private static void awaitUp(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
+    private static void awaitUp(int port) {
+        try {
+            awaitBody(port, "/actuator/health", HttpResponse::statusCode, status -> status == 200, Duration.ofSeconds(120));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("server did not come up on port " + port);
         }
-        throw new IllegalStateException("server did not come up on port " + port);
     }
 
     /** Waits (at most 60 s) until the server reports no open STOMP connection (the previous round's are closed). */
-    private static void awaitNoConnections(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/actuator/metrics/fleet.broadcaster.connections")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            if (body.contains("\"value\":0.0")) {
-                return;
-            }
-            Thread.sleep(250);
+    private static void awaitNoConnections(int port) {
+        try {
+            awaitBody(port, "/actuator/metrics/fleet.broadcaster.connections", HttpResponse::body,
+                    body -> body.contains("\"value\":0.0"), Duration.ofSeconds(60));
+        } catch (ConditionTimeoutException e) {
+            System.out.println("warning: connections still open 60 s after the round closed them");
         }
-        System.out.println("warning: connections still open 60 s after the round closed them");
     }
 
     /** Waits (at most 60 s) until the server's health reports a live-feed lag of 0. */
-    private static void awaitLiveCaughtUp(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            if (body.contains("\"lag\":0,") || body.contains("\"lag\":0}")) {
-                return;
-            }
-            Thread.sleep(250);
+    private static void awaitLiveCaughtUp(int port) {
+        try {
+            awaitBody(port, "/actuator/health", HttpResponse::body,
+                    body -> body.contains("\"lag\":0,") || body.contains("\"lag\":0}"), Duration.ofSeconds(60));
+        } catch (ConditionTimeoutException e) {
+            System.out.println("warning: the live feed had not caught up after 60 s; replay measured anyway");
         }
-        System.out.println("warning: the live feed had not caught up after 60 s; replay measured anyway");
+    }
+
+    /** Polls {@code GET path} every 250 ms (I/O errors count as not yet) until {@code ready} holds for the response. */
+    private static <T> void awaitBody(int port, String path, java.util.function.Function<HttpResponse<String>, T> part,
+                                      java.util.function.Predicate<T> ready, Duration atMost) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build();
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> ready.test(part.apply(http.send(request, HttpResponse.BodyHandlers.ofString()))));
     }
 
     private static long heapUsed(Process server, int port) throws Exception {
@@ -339,7 +332,7 @@ public final class LoadTool {
                         synchronized (sockets) {
                             sockets.add(ws::abort);
                         }
-                        ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
+                        ws.sendText(CONNECT_FRAME, true)
                                 .thenCompose(w -> w.sendText(subscribeFrame(index, baseline), true));
                     });
         }
@@ -381,8 +374,7 @@ public final class LoadTool {
                             }
                         });
                     }
-                    session.getBasicRemote().sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN
-                            + "\nheart-beat:0,0\n\n\0");
+                    session.getBasicRemote().sendText(CONNECT_FRAME);
                     session.getBasicRemote().sendText(subscribeFrame(index, baseline));
                 } catch (Exception e) {
                     System.err.println("connect failed: " + e);
@@ -481,7 +473,7 @@ public final class LoadTool {
         };
         long start = System.nanoTime();
         WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/api/events/subscribe"), listener).join();
-        ws.sendText("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + TOKEN + "\nheart-beat:0,0\n\n\0", true)
+        ws.sendText(CONNECT_FRAME, true)
                 .thenCompose(w -> w.sendText("SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\n" + typeHeader
                         + "replay-from:earliest\n\n\0", true)).join();
         long last = 0;

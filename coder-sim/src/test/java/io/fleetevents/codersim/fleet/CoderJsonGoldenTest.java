@@ -2,11 +2,11 @@ package io.fleetevents.codersim.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetevents.codersim.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -39,13 +39,13 @@ class CoderJsonGoldenTest {
     void shouldRenderASeededFleetExactlyAsRecorded() throws Exception {
         MutableClock clock = new MutableClock(T0);
         Fleet fleet = new Fleet(7, 400, 0.3, clock);
-        clock.now = T0.plusSeconds(37).plusNanos(456_789);
+        clock.advance(Duration.ofSeconds(37).plusNanos(456_789));
         fleet.step(40, 25);
         fleet.churn(30);
 
         byte[] first = workspaceList(fleet);
         byte[] firstTasks = tasks(fleet);
-        clock.now = clock.now.plusSeconds(8).plusNanos(1);
+        clock.advance(Duration.ofSeconds(8).plusNanos(1));
         byte[] later = workspaceList(fleet);
 
         assertThat(first.length).isGreaterThan(1_000_000);
@@ -53,28 +53,5 @@ class CoderJsonGoldenTest {
         assertThat(sha256(first)).isEqualTo("aff07e1932928538484d593ba239f55393aa6b925ee846107b724b12b5a10c27");
         assertThat(sha256(firstTasks)).isEqualTo("f0b8699cd5c8b83354e9ff939c31169bcc39de012b58347793d394e5b4c1f94b");
         assertThat(sha256(later)).isEqualTo("0e139eb88d18ea5c46930b543c05769aa36ef56a6d79ed3b97146bc978dbf68f");
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

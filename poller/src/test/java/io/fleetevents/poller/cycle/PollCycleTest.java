@@ -11,6 +11,7 @@ import io.fleetevents.poller.snapshot.TickingFields;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
 import io.fleetevents.schemas.SnapshotRecord;
+import io.fleetevents.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +176,7 @@ class PollCycleTest {
                 new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), clock);
         coder.workspaces = List.of(workspace("w1", "main"), workspace("w2", "main"), workspace("w3", "main"),
                 workspace("w4", "main"), workspace("w5", "main"));
-        sink.onSend = () -> clock.now = clock.now.plusSeconds(4);
+        sink.onSend = () -> clock.advance(Duration.ofSeconds(4));
 
         CycleOutcome outcome = blocking.run(13);
 
@@ -249,28 +250,5 @@ class PollCycleTest {
         assertThat(second.complete()).isTrue();
         assertThat(second.rejected()).isZero();
         assertThat(second.snapshots()).as("the refused two are written once they fit; w1 is unchanged").isEqualTo(2);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
