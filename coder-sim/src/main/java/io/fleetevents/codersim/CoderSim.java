@@ -41,7 +41,7 @@ public final class CoderSim implements AutoCloseable {
     private CoderSim(CoderSimConfig config) throws IOException {
         this.config = config;
         this.tasksApi = config.tasksApi();
-        this.fleet = new Fleet(config.seed(), config.workspaces(), config.subAgentRatio(), config.clock());
+        this.fleet = new Fleet(config.seed(), config.idSeed(), config.workspaces(), config.subAgentRatio(), config.clock());
         int instance = INSTANCES.incrementAndGet();
         this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 64);
         AtomicInteger threadNumber = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.fleetevents.codersim;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How a simulator runs. Build with {@link #builder()}; every value has a default.
@@ -10,7 +11,11 @@ import java.util.Objects;
  * @param port              TCP port; 0 picks a free one (default 0; 3000 when run alone)
  * @param bindAddress       address to listen on (default {@code 127.0.0.1})
  * @param token             the only accepted {@code Coder-Session-Token} (default {@code sim-token})
- * @param seed              random seed: the same seed gives the same fleet (default 42)
+ * @param seed              random seed: the same seed gives the same workspaces and the same story (default 42)
+ * @param idSeed            seed of the UUIDs builds create (builds, jobs, resources, agents, apps, app statuses);
+ *                          default: a new one on every start, so a restarted simulator never reissues a UUID of its
+ *                          previous run (Coder never reuses one). Fix it, with {@code seed}, for a fleet identical
+ *                          byte for byte
  * @param workspaces        fleet size in workspaces, 0 to 100,000; about 1.1 agents each (default 50)
  * @param subAgentRatio     share of running workspaces with a dev-container sub-agent (default 0.1)
  * @param activityInterval  how often the lively fleet takes a random step; {@link Duration#ZERO} = scripted only
@@ -20,7 +25,7 @@ import java.util.Objects;
  *                          (default true)
  * @param clock             the clock timestamps follow (default UTC system clock)
  */
-public record CoderSimConfig(int port, String bindAddress, String token, long seed, int workspaces,
+public record CoderSimConfig(int port, String bindAddress, String token, long seed, long idSeed, int workspaces,
                              double subAgentRatio, Duration activityInterval, int changesPerStep, boolean tasksApi,
                              Clock clock) {
 
@@ -63,6 +68,7 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
         private String bindAddress = "127.0.0.1";
         private String token = "sim-token";
         private long seed = 42;
+        private long idSeed = ThreadLocalRandom.current().nextLong();
         private int workspaces = 50;
         private double subAgentRatio = 0.1;
         private Duration activityInterval = Duration.ofSeconds(1);
@@ -87,6 +93,12 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
 
         public Builder seed(long value) {
             seed = value;
+            return this;
+        }
+
+        /** Fixes the seed of build-created UUIDs (by default new on every start). */
+        public Builder idSeed(long value) {
+            idSeed = value;
             return this;
         }
 
@@ -128,7 +140,7 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
         }
 
         public CoderSimConfig build() {
-            return new CoderSimConfig(port, bindAddress, token, seed, workspaces, subAgentRatio, activityInterval,
+            return new CoderSimConfig(port, bindAddress, token, seed, idSeed, workspaces, subAgentRatio, activityInterval,
                     changesPerStep, tasksApi, clock);
         }
     }

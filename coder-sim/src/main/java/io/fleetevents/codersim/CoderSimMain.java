@@ -18,11 +18,15 @@ public final class CoderSimMain {
     public static void main(String[] args) throws InterruptedException {
         CoderSimConfig config;
         try {
-            config = CoderSimConfig.builder()
+            CoderSimConfig.Builder builder = CoderSimConfig.builder();
+            if (setting("CODER_SIM_ID_SEED", null) != null) {
+                builder.idSeed(longSetting("CODER_SIM_ID_SEED", 0));
+            }
+            config = builder
                     .port(intSetting("CODER_SIM_PORT", 3000))
                     .bindAddress(setting("CODER_SIM_BIND", "0.0.0.0"))
                     .token(setting("CODER_SIM_TOKEN", "sim-token"))
-                    .seed(Long.parseLong(setting("CODER_SIM_SEED", "42")))
+                    .seed(longSetting("CODER_SIM_SEED", 42))
                     .workspaces(intSetting("CODER_SIM_WORKSPACES", 50))
                     .subAgentRatio(Double.parseDouble(setting("CODER_SIM_SUB_AGENT_RATIO", "0.1")))
                     .activityInterval(Duration.ofMillis(intSetting("CODER_SIM_ACTIVITY_MS", 1000)))
@@ -51,6 +55,15 @@ public final class CoderSimMain {
             value = System.getProperty(name);
         }
         return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static long longSetting(String name, long fallback) {
+        String value = setting(name, Long.toString(fallback));
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'");
+        }
     }
 
     private static int intSetting(String name, int fallback) {

@@ -53,14 +53,61 @@ class CoderSimTest {
     @Test
     void shouldServeTheSameFleetForTheSameSeed() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
-        CoderSim a = start(CoderSimConfig.builder().seed(7).workspaces(200).scripted().clock(clock).build());
-        CoderSim b = start(CoderSimConfig.builder().seed(7).workspaces(200).scripted().clock(clock).build());
+        CoderSim a = start(CoderSimConfig.builder().seed(7).idSeed(3).workspaces(200).scripted().clock(clock).build());
+        CoderSim b = start(CoderSimConfig.builder().seed(7).idSeed(3).workspaces(200).scripted().clock(clock).build());
 
         a.step(20);
         b.step(20);
 
         assertThat(workspaces(a, "?limit=0")).isEqualTo(workspaces(b, "?limit=0"));
         assertThat(workspaces(a, "").path("count").asInt()).isBetween(180, 220);
+    }
+
+    @Test
+    void shouldServeTheSameWorkspacesButNeverReissueABuildsUuidsWhenRestartedWithTheSameSeed() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
+        CoderSim first = start(CoderSimConfig.builder().seed(7).workspaces(200).scripted().clock(clock).build());
+        first.step(20);
+        JsonNode before = workspaces(first, "?limit=0");
+        first.close();
+        CoderSim restarted = start(CoderSimConfig.builder().seed(7).workspaces(200).scripted().clock(clock).build());
+        restarted.step(20);
+        JsonNode after = workspaces(restarted, "?limit=0");
+
+        assertThat(fields(after, "name")).isEqualTo(fields(before, "name"));
+        assertThat(fields(after, "id")).isEqualTo(fields(before, "id"));
+        Set<String> buildIdsBefore = buildCreatedIds(before);
+        Set<String> buildIdsAfter = buildCreatedIds(after);
+        assertThat(buildIdsBefore).hasSizeGreaterThan(600);
+        assertThat(buildIdsAfter).hasSameSizeAs(buildIdsBefore).doesNotContainAnyElementsOf(buildIdsBefore);
+    }
+
+    /** One field of every workspace of a list, in order. */
+    private static List<String> fields(JsonNode list, String field) {
+        List<String> values = new ArrayList<>();
+        list.path("workspaces").forEach(ws -> values.add(ws.path(field).asString()));
+        return values;
+    }
+
+    /** Every {@code id} inside the workspaces' latest builds: builds, jobs, resources, agents, apps, app statuses. */
+    private static Set<String> buildCreatedIds(JsonNode list) {
+        Set<String> ids = new HashSet<>();
+        list.path("workspaces").forEach(ws -> collectIds(ws.path("latest_build"), ids));
+        return ids;
+    }
+
+    private static void collectIds(JsonNode node, Set<String> ids) {
+        if (node.isObject()) {
+            node.properties().forEach(field -> {
+                if ("id".equals(field.getKey()) && field.getValue().isString()) {
+                    ids.add(field.getValue().asString());
+                } else {
+                    collectIds(field.getValue(), ids);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> collectIds(child, ids));
+        }
     }
 
     @Test

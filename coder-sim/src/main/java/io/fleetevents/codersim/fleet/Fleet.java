@@ -49,7 +49,14 @@ public final class Fleet {
     private static final UUID ORG_CODER = UUID.fromString("0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f");
     private static final UUID ORG_RESEARCH = UUID.fromString("1d0e9f8a-7b6c-4d5e-8f2a-1b0c9d8e7f6a");
 
+    /** Draws everything about the fleet's shape and story: owners, workspaces, Tasks, what happens when. */
     private final Random random;
+    /**
+     * Draws the UUIDs of what a build creates (builds, jobs, resources, agents, apps, app statuses). Separate from
+     * {@link #random} so that a restarted simulator can serve the same workspaces without reissuing the UUIDs of its
+     * previous run: Coder never reuses one, and the pipeline derives event ids from them.
+     */
+    private final Random ids;
     private final Clock clock;
     private final double subAgentRatio;
     private final int targetSize;
@@ -65,13 +72,16 @@ public final class Fleet {
     /**
      * Generates a fleet.
      *
-     * @param seed          the random seed: the same seed gives the same fleet
+     * @param seed          the random seed: the same seed gives the same workspaces and the same story
+     * @param idSeed        the seed of the UUIDs builds create (builds, agents, apps, app statuses); the same
+     *                      {@code seed} and {@code idSeed} give a fleet identical byte for byte
      * @param size          how many workspaces
      * @param subAgentRatio the share of running workspaces that also run a dev-container sub-agent
      * @param clock         the clock timestamps follow
      */
-    public Fleet(long seed, int size, double subAgentRatio, Clock clock) {
+    public Fleet(long seed, long idSeed, int size, double subAgentRatio, Clock clock) {
         this.random = new Random(seed);
+        this.ids = new Random(idSeed);
         this.clock = clock;
         this.subAgentRatio = subAgentRatio;
         this.targetSize = size;
@@ -171,10 +181,10 @@ public final class Fleet {
 
     private void newBuild(SimWorkspace ws, String transition, Instant at) {
         SimBuild b = ws.build;
-        b.id = Names.uuid(random);
+        b.id = Names.uuid(ids);
         b.number = b.number + 1;
         b.transition = transition;
-        b.jobId = Names.uuid(random);
+        b.jobId = Names.uuid(ids);
         b.jobStatus = "running";
         b.jobError = null;
         b.jobErrorCode = null;
@@ -184,9 +194,9 @@ public final class Fleet {
         b.queuePosition = 0;
         b.queueSize = 0;
         if (b.volumeResourceId == null) {
-            b.volumeResourceId = Names.uuid(random);
+            b.volumeResourceId = Names.uuid(ids);
         }
-        b.resourceId = Names.uuid(random);
+        b.resourceId = Names.uuid(ids);
         ws.agents.clear();
         version++;
     }
@@ -200,17 +210,17 @@ public final class Fleet {
 
     private void createAgents(SimWorkspace ws, Instant at) {
         SimAgent main = new SimAgent("main", null);
-        main.id = Names.uuid(random);
+        main.id = Names.uuid(ids);
         main.resourceId = ws.build.resourceId;
         main.createdAt = at;
         if (ws.template.appSlug() != null) {
-            main.appId = Names.uuid(random);
+            main.appId = Names.uuid(ids);
             main.appSlug = ws.template.appSlug();
         }
         ws.agents.add(main);
         if (random.nextDouble() < subAgentRatio) {
             SimAgent sub = new SimAgent("devcontainer", "main");
-            sub.id = Names.uuid(random);
+            sub.id = Names.uuid(ids);
             sub.parentId = main.id;
             sub.resourceId = main.resourceId;
             sub.createdAt = at.plusSeconds(30);
@@ -270,7 +280,7 @@ public final class Fleet {
         if (agent.appId == null) {
             throw new IllegalArgumentException("agent " + ws.path() + "." + agent.name + " has no AI app to report a status");
         }
-        SimStatus status = new SimStatus(Names.uuid(random), at, ws.id, agent.id, agent.appId, state, message,
+        SimStatus status = new SimStatus(Names.uuid(ids), at, ws.id, agent.id, agent.appId, state, message,
                 "complete".equals(state) ? "https://github.com/acme/" + ws.template.name() + "/pull/"
                         + (100 + random.nextInt(900)) : "");
         agent.statuses.add(status);
@@ -444,17 +454,17 @@ public final class Fleet {
         ws.build.jobStatus = "succeeded";
         ws.build.completedAt = now.minusSeconds(15);
         SimAgent main = new SimAgent("main", null);
-        main.id = Names.uuid(random);
+        main.id = Names.uuid(ids);
         main.resourceId = ws.build.resourceId;
         main.createdAt = now.minusSeconds(15);
         if (template.appSlug() != null) {
-            main.appId = Names.uuid(random);
+            main.appId = Names.uuid(ids);
             main.appSlug = template.appSlug();
         }
         ws.agents.add(main);
         if (subAgent) {
             SimAgent sub = new SimAgent("devcontainer", "main");
-            sub.id = Names.uuid(random);
+            sub.id = Names.uuid(ids);
             sub.parentId = main.id;
             sub.resourceId = main.resourceId;
             sub.createdAt = now.minusSeconds(10);

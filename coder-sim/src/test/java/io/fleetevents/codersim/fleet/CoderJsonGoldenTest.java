@@ -38,7 +38,7 @@ class CoderJsonGoldenTest {
     @Test
     void shouldRenderASeededFleetExactlyAsRecorded() throws Exception {
         MutableClock clock = new MutableClock(T0);
-        Fleet fleet = new Fleet(7, 400, 0.3, clock);
+        Fleet fleet = new Fleet(7, 7, 400, 0.3, clock);
         clock.advance(Duration.ofSeconds(37).plusNanos(456_789));
         fleet.step(40, 25);
         fleet.churn(30);
@@ -50,8 +50,8 @@ class CoderJsonGoldenTest {
 
         assertThat(first.length).isGreaterThan(1_000_000);
         assertThat(later).isNotEqualTo(first);
-        assertThat(sha256(first)).isEqualTo("aff07e1932928538484d593ba239f55393aa6b925ee846107b724b12b5a10c27");
-        assertThat(sha256(firstTasks)).isEqualTo("f0b8699cd5c8b83354e9ff939c31169bcc39de012b58347793d394e5b4c1f94b");
-        assertThat(sha256(later)).isEqualTo("0e139eb88d18ea5c46930b543c05769aa36ef56a6d79ed3b97146bc978dbf68f");
+        assertThat(sha256(first)).isEqualTo("2e6e95eda27ab1d2f90596eabf9edf3a183fa6a3ef5f7a118621e4bc3bbc7c04");
+        assertThat(sha256(firstTasks)).isEqualTo("c95a7d1d58d96892b4b97bef7a28aee0df5de1fd240c54553a1f6793839db294");
+        assertThat(sha256(later)).isEqualTo("540fe503654efc9d24f5d37b3ef168b995a8d1f602f7ec91df17a88342c581c7");
     }
 }

@@ -53,7 +53,7 @@ public final class PollerBenchmark {
         System.out.printf("poller benchmark: %,d workspaces, broker %s, max heap %d MB, %d cpus%n", workspaces,
                 bootstrap, Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 Runtime.getRuntime().availableProcessors());
-        try (CoderSim sim = CoderSim.start(CoderSimConfig.builder().workspaces(workspaces).scripted().seed(42)
+        try (CoderSim sim = CoderSim.start(CoderSimConfig.builder().workspaces(workspaces).scripted().seed(42).idSeed(42)
                 .build());
              HttpCoderClient coder = new HttpCoderClient(new HttpCoderClient.Settings(sim.url(), sim.token(), 0,
                      Duration.ofSeconds(5), Duration.ofSeconds(60), true, Duration.ofMinutes(5), 4,
