@@ -87,8 +87,9 @@ class DashboardBrowserIT {
     @Test
     @Order(1)
     void shouldShowLiveEventsNarrowThemByFilterAndDrawTheChart() {
-        taskAgent = stack.sim().agentPaths().get(0);
-        stack.sim().completeTask(taskAgent, "opened PR #1"); // the simulated fleet only changes as this test scripts it
+        // The simulated fleet only changes as this test scripts it; its own workspace has an AI app whatever the seed.
+        taskAgent = stack.sim().createWorkspace("dana", "dashboard-task", "claude-code", false, true) + ".main";
+        stack.sim().completeTask(taskAgent, "opened PR #1");
         browser.get(base() + "/#token=" + stack.devToken());
 
         await().atMost(Duration.ofSeconds(90)).until(() -> types().contains("TASK_COMPLETION") && types().contains("AGENT_CONNECTED"));

@@ -55,7 +55,7 @@ class StandaloneStackIT {
                     assertThat(replayed.ids).containsAll(idsBeforeRestart);
                 }
             });
-            restarted.sim().disconnectAgent(restarted.sim().agentPaths().get(0));
+            restarted.sim().createWorkspace("erin", "after-restart", "devbox", false, false);
             await().atMost(Duration.ofSeconds(90)).until(() -> resumed.size() >= 1);
             synchronized (resumed) {
                 assertThat(resumed.ids).doesNotContainAnyElementsOf(idsBeforeRestart);
