@@ -5,26 +5,41 @@ import io.fleetevents.processor.internal.BinaryWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Compact binary form of {@link CapacityPartial} for the repartition topic and the cycle store. */
+/**
+ * Compact binary form of {@link CapacityPartial} for the repartition topic and the cycle store.
+ *
+ * <p>A partial lists every workspace of its partition, so its size grows with the fleet: one record per partition
+ * per cycle. Format 2 (written) stores each workspace id as 16 bytes when it is a canonical UUID (Coder's ids are)
+ * and the organization and template names once, in a dictionary: ~26 bytes per workspace, against ~70 in format 1
+ * (still read, so partials already in a repartition topic or changelog survive an upgrade). At 26 bytes, Kafka's
+ * default 1 MB record holds ~40,000 workspaces per partition; {@code StreamsSettings} raises the limit of the
+ * internal topics to 8 MB on top.
+ */
 public final class CapacityPartialSerde
         implements Serde<CapacityPartial>, Serializer<CapacityPartial>, Deserializer<CapacityPartial> {
 
     private static final int FORMAT_V1 = 1;
+    private static final int FORMAT_V2 = 2;
+    private static final int ID_UUID = 0;
+    private static final int ID_TEXT = 1;
+    private static final int NONE = -1;
 
     @Override
     public byte[] serialize(String topic, CapacityPartial p) {
         if (p == null) {
             return null;
         }
-        BinaryWriter out = new BinaryWriter(64 + p.workspaces().size() * 64)
-                .writeByte(FORMAT_V1)
+        BinaryWriter out = new BinaryWriter(128 + p.workspaces().size() * 26)
+                .writeByte(FORMAT_V2)
                 .writeString(p.deployment())
                 .writeLong(p.pollId())
                 .writeLong(p.observedAt().getEpochSecond())
@@ -35,12 +50,43 @@ public final class CapacityPartialSerde
         p.counts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out
                 .writeString(e.getKey()).writeInt(e.getValue().agents()).writeInt(e.getValue().connected())
                 .writeInt(e.getValue().working()));
+        Map<String, Integer> dictionary = new LinkedHashMap<>();
+        for (WorkspaceEntry w : p.workspaces()) {
+            if (w.organization() != null) {
+                dictionary.putIfAbsent(w.organization(), dictionary.size());
+            }
+            if (w.template() != null) {
+                dictionary.putIfAbsent(w.template(), dictionary.size());
+            }
+        }
+        out.writeInt(dictionary.size());
+        dictionary.keySet().forEach(out::writeString);
         out.writeInt(p.workspaces().size());
         for (WorkspaceEntry w : p.workspaces()) {
-            out.writeString(w.workspaceId()).writeString(w.organization()).writeString(w.template())
+            UUID uuid = canonicalUuid(w.workspaceId());
+            if (uuid != null) {
+                out.writeByte(ID_UUID).writeLong(uuid.getMostSignificantBits()).writeLong(uuid.getLeastSignificantBits());
+            } else {
+                out.writeByte(ID_TEXT).writeString(w.workspaceId());
+            }
+            out.writeInt(w.organization() == null ? NONE : dictionary.get(w.organization()))
+                    .writeInt(w.template() == null ? NONE : dictionary.get(w.template()))
                     .writeByte((w.buildPending() ? 1 : 0) | (w.noProvisioner() ? 2 : 0));
         }
         return out.toByteArray();
+    }
+
+    /** The UUID whose canonical text is exactly {@code id}, else null (the id is then stored as text). */
+    private static UUID canonicalUuid(String id) {
+        if (id == null || id.length() != 36) {
+            return null;
+        }
+        try {
+            UUID uuid = UUID.fromString(id);
+            return uuid.toString().equals(id) ? uuid : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
@@ -51,7 +97,7 @@ public final class CapacityPartialSerde
         try {
             BinaryReader in = new BinaryReader(data);
             int format = in.readByte();
-            if (format != FORMAT_V1) {
+            if (format != FORMAT_V1 && format != FORMAT_V2) {
                 throw new SerializationException("unknown capacity partial format " + format);
             }
             String deployment = in.readString();
@@ -64,19 +110,47 @@ public final class CapacityPartialSerde
             for (int i = 0; i < scopes; i++) {
                 counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt()));
             }
-            int size = in.readInt();
-            List<WorkspaceEntry> workspaces = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) {
-                String id = in.readString();
-                String org = in.readString();
-                String template = in.readString();
-                int flags = in.readByte();
-                workspaces.add(new WorkspaceEntry(id, org, template, (flags & 1) != 0, (flags & 2) != 0));
-            }
+            List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
             return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IndexOutOfBoundsException e) {
             throw new SerializationException("corrupt capacity partial: " + e.getMessage(), e);
         }
+    }
+
+    private static List<WorkspaceEntry> workspacesV1(BinaryReader in) {
+        int size = in.readInt();
+        List<WorkspaceEntry> workspaces = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            String id = in.readString();
+            String org = in.readString();
+            String template = in.readString();
+            int flags = in.readByte();
+            workspaces.add(new WorkspaceEntry(id, org, template, (flags & 1) != 0, (flags & 2) != 0));
+        }
+        return workspaces;
+    }
+
+    private static List<WorkspaceEntry> workspacesV2(BinaryReader in) {
+        String[] dictionary = new String[in.readInt()];
+        for (int i = 0; i < dictionary.length; i++) {
+            dictionary[i] = in.readString();
+        }
+        int size = in.readInt();
+        List<WorkspaceEntry> workspaces = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            int idKind = in.readByte();
+            String id = switch (idKind) {
+                case ID_UUID -> new UUID(in.readLong(), in.readLong()).toString();
+                case ID_TEXT -> in.readString();
+                default -> throw new IllegalStateException("unknown workspace id kind " + idKind);
+            };
+            int org = in.readInt();
+            int template = in.readInt();
+            int flags = in.readByte();
+            workspaces.add(new WorkspaceEntry(id, org == NONE ? null : dictionary[org],
+                    template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0));
+        }
+        return workspaces;
     }
 
     @Override
