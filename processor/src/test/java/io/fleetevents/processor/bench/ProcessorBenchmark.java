@@ -35,8 +35,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * does not share this JVM's heap, GC and JIT — else Testcontainers, else an embedded KRaft broker in this JVM) it:
  * <ol>
  *   <li>pre-loads {@code bench.records} realistic snapshots (~4 KB, zstd, 6 partitions);</li>
- *   <li>warms up both paths alike ({@code bench.warmup-rounds} (2) runs of each on a separate input of
- *       {@code bench.warmup} (60000) records), so neither is measured cold;</li>
+ *   <li>warms up both paths alike ({@code bench.warmup-rounds} (3) runs of each on a separate input of
+ *       {@code bench.warmup} (100000) records), so neither is measured cold;</li>
  *   <li>runs {@code bench.rounds} (5) measured rounds, each reading the same input with a plain
  *       {@code KafkaConsumer} (bytes, no processing, repeated passes for at least {@code bench.plain-min-seconds}
  *       (5) so one scheduler hiccup does not decide its rate) and with the real topology (the configured guarantee,
@@ -84,8 +84,8 @@ public final class ProcessorBenchmark {
 
         // Warm-up (JIT, connections, broker caches): both paths alike, bench.warmup-rounds times each, on a
         // separate input, so neither is measured cold.
-        long warmRecords = Long.getLong("bench.warmup", 60_000);
-        int warmRounds = Integer.getInteger("bench.warmup-rounds", 2);
+        long warmRecords = Long.getLong("bench.warmup", 100_000);
+        int warmRounds = Integer.getInteger("bench.warmup-rounds", 3);
         if (warmRecords > 0 && warmRounds > 0) {
             String warm = KafkaTestBroker.uniqueTopic("bench-warmup");
             KafkaTestBroker.createTopic(warm, PARTITIONS, Map.of("compression.type", "producer"));
