@@ -45,7 +45,7 @@ public final class CoderSimMain {
             stopped.countDown();
         }, "coder-sim-stop"));
         System.out.println("coder-sim listening on http://" + config.bindAddress() + ":" + sim.port()
-                + " with " + config.workspaces() + " workspaces (seed " + config.seed() + "); control API at /sim/");
+                + " with " + config.workspaces() + " workspaces (seed " + config.seed() + ", id seed " + config.idSeed() + "); control API at /sim/");
         stopped.await();
     }
 
