@@ -67,11 +67,10 @@ public final class CoderSimMain {
     }
 
     private static int intSetting(String name, int fallback) {
-        String value = setting(name, Integer.toString(fallback));
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
+        long value = longSetting(name, fallback);
+        if (value != (int) value) {
             throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'");
         }
+        return (int) value;
     }
 }
