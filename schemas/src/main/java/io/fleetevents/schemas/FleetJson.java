@@ -1,11 +1,17 @@
 package io.fleetevents.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonGeneratorBase;
+import tools.jackson.core.json.UTF8JsonGenerator;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
@@ -50,13 +56,108 @@ public final class FleetJson {
     private static final class RawJsonSerializer extends ValueSerializer<RawJson> {
         @Override
         public void serialize(RawJson value, JsonGenerator gen, SerializationContext ctxt) {
-            if (gen instanceof JsonGeneratorBase) {
+            byte[] utf8 = value.utf8OrNull();
+            if (utf8 != null && gen instanceof UTF8JsonGenerator) {
+                gen.writeRawValue(new Utf8Text(utf8, value));
+            } else if (gen instanceof JsonGeneratorBase) {
                 gen.writeRawValue(value.json());
             } else {
                 // Not writing JSON text (valueToTree, convertValue, another format): raw text would become a string,
                 // so embed the object as a tree.
                 gen.writeTree(MAPPER.readTree(value.json()));
             }
+        }
+    }
+
+    /**
+     * Text whose UTF-8 bytes already exist: a UTF-8 generator's {@code writeRaw(SerializableString)} copies them as
+     * they are. The char-based methods (other generators) go through the decoded text.
+     */
+    private static final class Utf8Text implements SerializableString {
+        private final byte[] utf8;
+        private final RawJson source;
+
+        Utf8Text(byte[] utf8, RawJson source) {
+            this.utf8 = utf8;
+            this.source = source;
+        }
+
+        private SerializableString text() {
+            return new SerializedString(source.json());
+        }
+
+        @Override
+        public String getValue() {
+            return source.json();
+        }
+
+        @Override
+        public int charLength() {
+            return source.json().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            return text().asQuotedChars();
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return utf8;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            return text().asQuotedUTF8();
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            return text().appendQuotedUTF8(buffer, offset);
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            return text().appendQuoted(buffer, offset);
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + utf8.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(utf8, 0, buffer, offset, utf8.length);
+            return utf8.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            return text().appendUnquoted(buffer, offset);
+        }
+
+        @Override
+        public int writeQuotedUTF8(OutputStream out) throws IOException {
+            return text().writeQuotedUTF8(out);
+        }
+
+        @Override
+        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            out.write(utf8);
+            return utf8.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(ByteBuffer buffer) throws IOException {
+            return text().putQuotedUTF8(buffer);
+        }
+
+        @Override
+        public int putUnquotedUTF8(ByteBuffer buffer) {
+            if (utf8.length > buffer.remaining()) {
+                return -1;
+            }
+            buffer.put(utf8);
+            return utf8.length;
         }
     }
 

@@ -33,6 +33,43 @@ class SerdesTest {
     }
 
     @Test
+    void shouldWriteRawJsonMadeFromUtf8BytesExactlyAsRawJsonMadeFromText() {
+        String agent = "{\"id\":\"a\",\"name\":\"main\",\"display\":\"caf\u00e9 \u2603 \ud83d\ude80\","
+                + "\"escaped\":\"tab\\t quote\\\" \\u0001\"}";
+        String workspace = "{\"id\":\"ws-1\",\"owner_name\":\"j\u00fcrgen\"}";
+        RawJson agentFromBytes = RawJson.ofCompactUtf8(agent.getBytes(StandardCharsets.UTF_8));
+        AgentSnapshot fromText = new AgentSnapshot(1, "acme", 3, NOW, "ws-1/main", new RawJson(agent),
+                new RawJson(workspace), null);
+        AgentSnapshot fromBytes = new AgentSnapshot(1, "acme", 3, NOW, "ws-1/main", agentFromBytes,
+                RawJson.ofCompactUtf8(workspace.getBytes(StandardCharsets.UTF_8)), null);
+        Topic<String, SnapshotRecord> topic = Topics.AGENT_SNAPSHOTS;
+
+        byte[] expected = topic.valueSerde().serializer().serialize(topic.name(), fromText);
+        byte[] actual = topic.valueSerde().serializer().serialize(topic.name(), fromBytes);
+
+        assertThat(new String(actual, StandardCharsets.UTF_8)).isEqualTo(new String(expected, StandardCharsets.UTF_8))
+                .contains(agent);
+        assertThat(actual).isEqualTo(expected);
+        // the char-based generator (writeValueAsString) and tree conversion write the same JSON
+        assertThat(FleetJson.mapper().writeValueAsString(fromBytes))
+                .isEqualTo(FleetJson.mapper().writeValueAsString(fromText));
+        assertThat(FleetJson.mapper().valueToTree(fromBytes).toString())
+                .isEqualTo(FleetJson.mapper().valueToTree(fromText).toString());
+        assertThat(topic.valueSerde().deserializer().deserialize(topic.name(), actual)).isEqualTo(fromText);
+        assertThat(agentFromBytes).isEqualTo(new RawJson(agent)).hasSameHashCodeAs(new RawJson(agent));
+        assertThat(agentFromBytes.json()).isEqualTo(agent);
+        assertThat(agentFromBytes.node().path("display").asString()).isEqualTo("caf\u00e9 \u2603 \ud83d\ude80");
+    }
+
+    @Test
+    void shouldRejectRawJsonBytesThatAreEmptyOrNotAnObject() {
+        assertThatThrownBy(() -> RawJson.ofCompactUtf8(new byte[0])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blank");
+        assertThatThrownBy(() -> RawJson.ofCompactUtf8("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a JSON object");
+    }
+
+    @Test
     void shouldTurnPoisonBytesIntoASerializationExceptionNamingTheType() {
         JsonSerde<SnapshotRecord> serde = new JsonSerde<>(SnapshotRecord.class);
         byte[] garbage = "{\"kind\":\"agent_snapshot\",\"deployment\":".getBytes(StandardCharsets.UTF_8);

@@ -2,9 +2,8 @@ package io.fleetevents.poller.snapshot;
 
 import io.fleetevents.poller.coder.CoderProtocolException;
 import io.fleetevents.schemas.AgentKeys;
+import io.fleetevents.schemas.Rfc3339;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -125,9 +124,11 @@ public final class WorkspaceSplitter {
         if (node == null || !node.isString()) {
             return null;
         }
+        // Rfc3339: Coder's UTC form without DateTimeFormatter (which was ~6 % of the poll thread); other forms
+        // (offsets) still parse, and anything else is not a time.
         try {
-            return OffsetDateTime.parse(node.asString()).toInstant();
-        } catch (DateTimeParseException e) {
+            return Rfc3339.toInstant(node.asString());
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -59,7 +59,7 @@ public final class PollerBenchmark {
                      Duration.ofSeconds(5), Duration.ofSeconds(60), true, Duration.ofMinutes(5), 4,
                      Duration.ofMillis(200), Duration.ofSeconds(5)), null, Clock.systemUTC());
              KafkaSnapshotSink sink = new KafkaSnapshotSink(Topics.AGENT_SNAPSHOTS.withName(topic), bootstrap,
-                     "poller-bench", Map.of(), new KafkaSnapshotSink.TopicSettings(true, 6, (short) 1, Map.of()))) {
+                     "poller-bench", producerOverrides(), new KafkaSnapshotSink.TopicSettings(true, 6, (short) 1, Map.of()))) {
             int agents = sim.agentPaths().size();
             System.out.printf("fleet: %s%n", sim.summary());
             ChangeDetector detector = new ChangeDetector(Duration.ofMinutes(5));
@@ -134,6 +134,21 @@ public final class PollerBenchmark {
                     (t1 - t0) / 1_000_000, gzipBytes / 1024, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
                     count[0]);
         }
+    }
+
+    /** {@code -Dbench.producer=k=v,...}: producer properties on top of the poller's (for same-machine A/Bs). */
+    private static Map<String, String> producerOverrides() {
+        Map<String, String> overrides = new java.util.HashMap<>();
+        for (String pair : System.getProperty("bench.producer", "").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                overrides.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        if (!overrides.isEmpty()) {
+            System.out.println("producer overrides: " + overrides);
+        }
+        return overrides;
     }
 
     private static Row measure(String label, PollCycle cycle, PollIds ids, KafkaSnapshotSink sink, int changed) {

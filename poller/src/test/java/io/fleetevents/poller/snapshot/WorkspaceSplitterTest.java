@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 class WorkspaceSplitterTest {
@@ -98,6 +99,24 @@ class WorkspaceSplitterTest {
         assertThat(staleObs.workspace().get("latest_app_status").isNull()).isTrue();
         assertThat(freshObs.workspace().path("latest_app_status").path("state").asString()).isEqualTo("complete");
         assertThat(stoppedObs.workspace().path("latest_app_status").isObject()).isTrue();
+    }
+
+    @Test
+    void shouldCompareTheStatusAndBuildTimesAsInstantsWhateverTheirOffsetAndIgnoreUnreadableTimes() {
+        ObjectNode build = JsonNodeFactory.instance.objectNode().put("transition", "start")
+                .put("created_at", "2026-03-02T08:01:12.5Z");
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
+
+        status.put("created_at", "2026-03-02T10:01:12.4+02:00"); // 08:01:12.4Z: before the build
+        assertThat(WorkspaceSplitter.isStale(status, build)).isTrue();
+        status.put("created_at", "2026-03-02T08:01:12.500000Z"); // the same instant: not newer, so stale
+        assertThat(WorkspaceSplitter.isStale(status, build)).isTrue();
+        status.put("created_at", "2026-03-02T08:01:12.500001Z");
+        assertThat(WorkspaceSplitter.isStale(status, build)).isFalse();
+        status.put("created_at", "2026-02-30T08:00:00Z"); // no such day: not a time, so never stale
+        assertThat(WorkspaceSplitter.isStale(status, build)).isFalse();
+        status.put("created_at", "yesterday");
+        assertThat(WorkspaceSplitter.isStale(status, build)).isFalse();
     }
 
     @Test
