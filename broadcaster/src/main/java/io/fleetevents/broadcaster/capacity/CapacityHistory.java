@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +39,8 @@ class CapacityHistory implements SmartLifecycle {
     private volatile KafkaConsumer<String, CapacitySample> consumer;
     private volatile Thread thread;
     private volatile boolean running;
+    /** Released by {@link #stop()}: ends the wait for a topic that does not exist yet. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     CapacityHistory(BroadcasterProperties properties, CapacityProperties config) {
         this.kafka = properties.kafka();
@@ -75,8 +79,8 @@ class CapacityHistory implements SmartLifecycle {
                 List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), Duration.ofSeconds(5));
                 partitions = infos == null ? List.of()
                         : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                if (partitions.isEmpty()) {
-                    consumer.poll(Duration.ofSeconds(2)); // topic not created yet: wait without a busy loop
+                if (partitions.isEmpty() && stopped.await(2, TimeUnit.SECONDS)) {
+                    return; // the topic does not exist yet (the processor creates it): look again, until stopped
                 }
             }
             consumer.assign(partitions);
@@ -96,6 +100,8 @@ class CapacityHistory implements SmartLifecycle {
             }
         } catch (WakeupException stopping) {
             // stop() woke the consumer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("capacity history stopped: {}", e.toString());
         } finally {
@@ -122,6 +128,7 @@ class CapacityHistory implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        stopped.countDown();
         KafkaConsumer<String, CapacitySample> c = consumer;
         if (c != null) {
             c.wakeup();

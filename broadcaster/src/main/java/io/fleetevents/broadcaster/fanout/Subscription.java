@@ -101,6 +101,15 @@ public final class Subscription {
         return !wildcards.isEmpty();
     }
 
+    /** The literal text before the first {@code *} of each wildcard pattern ("" for a pattern starting with one). */
+    List<String> wildcardPrefixes() {
+        List<String> prefixes = new java.util.ArrayList<>(wildcards.size());
+        for (AgentPattern pattern : wildcards) {
+            prefixes.add(pattern.pattern().substring(0, pattern.pattern().indexOf('*')));
+        }
+        return prefixes;
+    }
+
     boolean matchesWildcards(EventNotification event) {
         for (AgentPattern pattern : wildcards) {
             if (pattern.matches(event)) {

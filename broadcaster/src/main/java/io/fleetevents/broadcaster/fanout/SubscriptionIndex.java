@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * Finds the subscribers of an event without scanning them all: subscriptions are filed under every
  * (event type, minimum severity) pair they accept, and there under "any agent", under each exact agent identity
- * they name, or — only when they use wildcards — in a small list matched by glob. An event of type T and severity S
- * visits the buckets (T, INFO..S) and in each looks up its agent's UUID, key and path.
+ * they name, or — only when they use wildcards — under the literal prefix of each wildcard pattern, globbed only when
+ * the event's agent UUID, key or path starts with that prefix. An event of type T and severity S visits the buckets
+ * (T, INFO..S) and in each looks up its agent's UUID, key and path.
  *
  * <p>Thread-safety: add/remove from any thread; {@link #dispatch} from the live consumer thread only.
  */
@@ -70,10 +71,35 @@ public final class SubscriptionIndex {
                 offerAll(view.exact.get(nullSafe(key)), delivery, stamp);
                 offerAll(view.exact.get(nullSafe(path)), delivery, stamp);
             }
-            for (Subscription subscription : view.wildcard) {
-                if (subscription.dispatchStamp != stamp && subscription.matchesWildcards(event)) {
-                    offer(subscription, delivery, stamp);
-                }
+            offerMatching(view.unanchored, event, delivery, stamp);
+            if (view.prefixLengths.length > 0) {
+                offerByPrefix(view, agentId, event, delivery, stamp);
+                offerByPrefix(view, key, event, delivery, stamp);
+                offerByPrefix(view, path, event, delivery, stamp);
+            }
+        }
+    }
+
+    /** Wildcard subscriptions filed under a literal prefix of {@code identity}: only those are globbed. */
+    private void offerByPrefix(View view, String identity, EventNotification event, Delivery delivery, long stamp) {
+        if (identity == null) {
+            return;
+        }
+        for (int length : view.prefixLengths) {
+            if (length > identity.length()) {
+                return; // lengths ascend
+            }
+            offerMatching(view.byPrefix.get(identity.substring(0, length)), event, delivery, stamp);
+        }
+    }
+
+    private void offerMatching(Subscription[] subscriptions, EventNotification event, Delivery delivery, long stamp) {
+        if (subscriptions == null) {
+            return;
+        }
+        for (Subscription subscription : subscriptions) {
+            if (subscription.dispatchStamp != stamp && subscription.matchesWildcards(event)) {
+                offer(subscription, delivery, stamp);
             }
         }
     }
@@ -109,8 +135,14 @@ public final class SubscriptionIndex {
         return types.stream().distinct().map(type -> buckets[type.ordinal()][severity]).toList();
     }
 
-    /** An immutable copy of a bucket, iterated by the live consumer without locks or iterator garbage. */
-    private record View(Subscription[] anyAgent, Map<String, Subscription[]> exact, Subscription[] wildcard) {
+    /**
+     * An immutable copy of a bucket, iterated by the live consumer without locks or iterator garbage. Wildcard
+     * subscriptions are filed by the literal prefix of each pattern (the text before its first {@code *}), so an event
+     * globs only the subscriptions whose prefix its agent UUID, key or path starts with; only patterns that start with
+     * {@code *} ({@code unanchored}) are globbed for every event.
+     */
+    private record View(Subscription[] anyAgent, Map<String, Subscription[]> exact, Subscription[] unanchored,
+                        Map<String, Subscription[]> byPrefix, int[] prefixLengths) {
     }
 
     /**
@@ -121,7 +153,7 @@ public final class SubscriptionIndex {
      */
     private static final class Bucket {
         private static final Subscription[] NONE = new Subscription[0];
-        private static final View EMPTY = new View(NONE, Map.of(), NONE);
+        private static final View EMPTY = new View(NONE, Map.of(), NONE, Map.of(), new int[0]);
 
         private final Set<Subscription> anyAgent = new HashSet<>();
         private final Map<String, Set<Subscription>> exact = new HashMap<>();
@@ -138,7 +170,22 @@ public final class SubscriptionIndex {
                 if (current == null) {
                     Map<String, Subscription[]> exactCopy = new HashMap<>(exact.size() * 2);
                     exact.forEach((k, set) -> exactCopy.put(k, set.toArray(NONE)));
-                    current = new View(anyAgent.toArray(NONE), exactCopy, wildcard.toArray(NONE));
+                    Set<Subscription> unanchored = new HashSet<>();
+                    Map<String, Set<Subscription>> byPrefix = new HashMap<>();
+                    for (Subscription subscription : wildcard) {
+                        for (String prefix : subscription.wildcardPrefixes()) {
+                            if (prefix.isEmpty()) {
+                                unanchored.add(subscription);
+                            } else {
+                                byPrefix.computeIfAbsent(prefix, k -> new HashSet<>()).add(subscription);
+                            }
+                        }
+                    }
+                    Map<String, Subscription[]> byPrefixCopy = new HashMap<>(byPrefix.size() * 2);
+                    byPrefix.forEach((k, set) -> byPrefixCopy.put(k, set.toArray(NONE)));
+                    int[] lengths = byPrefix.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
+                    current = new View(anyAgent.toArray(NONE), exactCopy, unanchored.toArray(NONE), byPrefixCopy,
+                            lengths);
                     view = current;
                 }
                 return current;

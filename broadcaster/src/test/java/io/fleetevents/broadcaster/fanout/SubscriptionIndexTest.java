@@ -49,7 +49,7 @@ class SubscriptionIndexTest {
             subscriptions.add(subscription);
         }
 
-        for (int offset = 0; offset < 2_000; offset++) {
+        for (int offset = 0; offset < 4_000; offset++) {
             EventNotification event = randomEvent(random, offset);
             recorder.reached.clear();
             live.claim(0, offset + 1);
@@ -102,10 +102,17 @@ class SubscriptionIndexTest {
         int patterns = random.nextInt(3);
         for (int i = 0; i < patterns; i++) {
             String owner = OWNERS[random.nextInt(OWNERS.length)];
-            ids.add(switch (random.nextInt(4)) {
+            ids.add(switch (random.nextInt(9)) {
                 case 0 -> owner + "/*";
                 case 1 -> owner + "/ws" + random.nextInt(4) + ".main";
                 case 2 -> "*ws" + random.nextInt(4) + "*";
+                // wildcards filed under literal prefixes of different lengths, near misses included
+                case 3 -> owner.substring(0, 1 + random.nextInt(owner.length())) + "*";
+                case 4 -> owner + "/ws" + random.nextInt(4) + "*";
+                case 5 -> owner.substring(0, 2) + "*/ws" + random.nextInt(4) + ".main";
+                case 6 -> owner + "x/*";
+                // agent UUIDs by their first hex digit
+                case 7 -> Integer.toHexString(random.nextInt(16)) + "*";
                 default -> "*";
             });
         }

@@ -41,7 +41,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
- * e.g. for profiling; {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's;
+ * e.g. for profiling; {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's, {@code --client netty} on
+ * Netty's (the lightest of the three);
  * {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
  * (a warm server); {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
  * The replay runs twice on the same events (first after the server's start, with the JIT still cold; then warm).
@@ -304,6 +305,10 @@ public final class LoadTool {
             connectAllTomcat(port, path, n, baseline, sockets);
             return;
         }
+        if ("netty".equals(args.get("client"))) {
+            connectAllNetty(port, path, n, baseline, sockets);
+            return;
+        }
         Semaphore inFlight = new Semaphore(500);
         CountDownLatch ready = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
@@ -386,6 +391,113 @@ public final class LoadTool {
             System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
         }
         pool.shutdown();
+    }
+
+    /**
+     * {@code --client netty}: the subscribers on Netty's WebSocket client (epoll when available, else NIO) on two
+     * event-loop threads — the measuring client that takes the least of the two cores, so the server gets the rest.
+     * Frames are counted in the bytes as they arrive: they are read as ISO-8859-1 characters, which keeps every byte
+     * (and so every STOMP delimiter and digit) in place without UTF-8 decoding; the tool reads nothing else.
+     */
+    private void connectAllNetty(int port, String path, int n, boolean baseline, List<Runnable> sockets) throws Exception {
+        boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(2, epoll
+                ? io.netty.channel.epoll.EpollIoHandler.newFactory() : io.netty.channel.nio.NioIoHandler.newFactory());
+        URI uri = URI.create("ws://localhost:" + port + path);
+        io.netty.bootstrap.Bootstrap bootstrap = new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(epoll ? io.netty.channel.epoll.EpollSocketChannel.class
+                        : io.netty.channel.socket.nio.NioSocketChannel.class)
+                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+        java.util.concurrent.atomic.AtomicInteger openChannels = new java.util.concurrent.atomic.AtomicInteger(n);
+        Semaphore inFlight = new Semaphore(500);
+        CountDownLatch ready = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
+                System.out.printf("WARNING: connection %d onwards hangs (500 attempts pending for 60 s); continuing%n",
+                        i + 1 - 500);
+                for (long k = ready.getCount(); k > 0; k--) {
+                    ready.countDown();
+                }
+                break;
+            }
+            String subscribe = subscribeFrame(i, baseline);
+            Listener listener = new Listener(baseline, () -> {
+                ready.countDown();
+                inFlight.release();
+            });
+            bootstrap.clone().handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                @Override
+                protected void initChannel(io.netty.channel.Channel channel) {
+                    channel.pipeline().addLast(new io.netty.handler.codec.http.HttpClientCodec(),
+                            new io.netty.handler.codec.http.HttpObjectAggregator(8192),
+                            new io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler(
+                                    io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig.newBuilder()
+                                            .webSocketUri(uri).subprotocol("v12.stomp").maxFramePayloadLength(1 << 20)
+                                            .withUTF8Validator(false).build()),
+                            new NettySubscriber(listener, subscribe));
+                }
+            }).connect(uri.getHost(), uri.getPort()).addListener((io.netty.channel.ChannelFutureListener) future -> {
+                if (!future.isSuccess()) {
+                    System.err.println("connect failed: " + future.cause());
+                    inFlight.release();
+                    ready.countDown();
+                    return;
+                }
+                io.netty.channel.Channel channel = future.channel();
+                synchronized (sockets) {
+                    // closing the last of the group's subscribers also stops its event loops
+                    sockets.add(() -> channel.close().addListener(closed -> {
+                        if (openChannels.decrementAndGet() == 0) {
+                            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        }
+                    }));
+                }
+            });
+        }
+        if (!ready.await(300, TimeUnit.SECONDS)) {
+            System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
+        }
+    }
+
+    /** One Netty subscriber: CONNECT and SUBSCRIBE once the handshake is done, then every text frame to its listener. */
+    private static final class NettySubscriber extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final Listener listener;
+        private final String subscribe;
+
+        NettySubscriber(Listener listener, String subscribe) {
+            this.listener = listener;
+            this.subscribe = subscribe;
+        }
+
+        @Override
+        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object event) {
+            if (event == io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler
+                    .ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                ctx.write(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(CONNECT_FRAME));
+                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(subscribe));
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object message) {
+            try {
+                if (message instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame
+                        || message instanceof io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame) {
+                    io.netty.buffer.ByteBuf content = ((io.netty.buffer.ByteBufHolder) message).content();
+                    listener.feed(content.getCharSequence(content.readerIndex(), content.readableBytes(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(message);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("subscriber failed: " + cause);
+            ctx.close();
+        }
     }
 
     private void publish(KafkaProducer<String, EventNotification> producer, String topic, int rate, int seconds,
