@@ -4,6 +4,7 @@ import io.fleetevents.schemas.AgentPattern;
 import io.fleetevents.schemas.AgentRef;
 import io.fleetevents.schemas.EventNotification;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -12,16 +13,38 @@ import java.util.Set;
  * agent (capacity) are visible to whole-fleet tokens ({@code *}) and, for {@code metadata.scope = org/<name>}, to
  * tokens of that organization. Nothing else is visible: an empty scope sees nothing.
  *
- * @param owners        owner usernames
- * @param organizations organization names
- * @param agentPatterns agent patterns
+ * <p>Immutable. {@link #permits} runs for every delivery, so whether the scope is the whole fleet is decided once,
+ * here, not per event.
  */
-public record TokenScope(Set<String> owners, Set<String> organizations, List<AgentPattern> agentPatterns) {
+public final class TokenScope {
 
-    public TokenScope {
-        owners = Set.copyOf(owners);
-        organizations = Set.copyOf(organizations);
-        agentPatterns = List.copyOf(agentPatterns);
+    private final Set<String> owners;
+    private final Set<String> organizations;
+    private final List<AgentPattern> agentPatterns;
+    private final boolean wholeFleet;
+
+    /**
+     * @param owners        owner usernames
+     * @param organizations organization names
+     * @param agentPatterns agent patterns
+     */
+    public TokenScope(Set<String> owners, Set<String> organizations, List<AgentPattern> agentPatterns) {
+        this.owners = Set.copyOf(owners);
+        this.organizations = Set.copyOf(organizations);
+        this.agentPatterns = List.copyOf(agentPatterns);
+        this.wholeFleet = this.agentPatterns.stream().anyMatch(AgentPattern::matchesEverything);
+    }
+
+    public Set<String> owners() {
+        return owners;
+    }
+
+    public Set<String> organizations() {
+        return organizations;
+    }
+
+    public List<AgentPattern> agentPatterns() {
+        return agentPatterns;
     }
 
     /** A scope that sees the whole fleet. */
@@ -31,17 +54,12 @@ public record TokenScope(Set<String> owners, Set<String> organizations, List<Age
 
     /** Whether the scope sees everything (any pattern is all stars). */
     public boolean isWholeFleet() {
-        for (AgentPattern pattern : agentPatterns) {
-            if (pattern.matchesEverything()) {
-                return true;
-            }
-        }
-        return false;
+        return wholeFleet;
     }
 
     /** Whether a holder of this scope may see {@code event}. */
     public boolean permits(EventNotification event) {
-        if (isWholeFleet()) {
+        if (wholeFleet) {
             return true;
         }
         AgentRef agent = event.agent();
@@ -63,5 +81,21 @@ public record TokenScope(Set<String> owners, Set<String> organizations, List<Age
             }
         }
         return false;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TokenScope that && owners.equals(that.owners) && organizations.equals(that.organizations)
+                && agentPatterns.equals(that.agentPatterns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owners, organizations, agentPatterns);
+    }
+
+    @Override
+    public String toString() {
+        return "TokenScope[owners=" + owners + ", organizations=" + organizations + ", agentPatterns=" + agentPatterns + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.fleetevents.schemas.AgentRef;
 import io.fleetevents.schemas.EventNotification;
 import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class SubscriptionIndex {
 
     private final Bucket[][] buckets = new Bucket[TYPES.length][SEVERITIES.length];
     private final BroadcasterMetrics metrics;
+    private volatile DispatchListener[] listeners = new DispatchListener[0];
     private long sequence;
 
     public SubscriptionIndex(BroadcasterMetrics metrics) {
@@ -51,8 +53,29 @@ public final class SubscriptionIndex {
         }
     }
 
+    /** Registers a transport to be told where each dispatch starts and ends. */
+    public synchronized void addDispatchListener(DispatchListener listener) {
+        DispatchListener[] more = Arrays.copyOf(listeners, listeners.length + 1);
+        more[listeners.length] = listener;
+        listeners = more;
+    }
+
     /** Offers {@code delivery} to every live subscription whose filter and scope accept it. */
     public void dispatch(Delivery delivery) {
+        DispatchListener[] around = listeners;
+        for (DispatchListener listener : around) {
+            listener.dispatchStarted();
+        }
+        try {
+            offerEverywhere(delivery);
+        } finally {
+            for (DispatchListener listener : around) {
+                listener.dispatchEnded();
+            }
+        }
+    }
+
+    private void offerEverywhere(Delivery delivery) {
         long stamp = ++sequence;
         EventNotification event = delivery.event();
         Bucket[] row = buckets[event.eventType().ordinal()];

@@ -69,6 +69,8 @@ final class StompConnection implements SubscriptionTarget {
     private volatile boolean closing;
 
     private volatile long lastWriteMillis = System.currentTimeMillis();
+    private volatile long writeStartedMillis; // 0 when no write is in flight
+    private volatile boolean writeAborted;
     private volatile long lastReadMillis = System.currentTimeMillis();
     private volatile long closingSinceMillis;
     private volatile long sendEveryMillis;
@@ -80,7 +82,7 @@ final class StompConnection implements SubscriptionTarget {
         this.context = context;
         this.config = context.properties().stomp();
         this.writer = context.writers().assign();
-        this.sender = new TextFrameSender(endpoint);
+        this.sender = new TextFrameSender(endpoint, config.sendTimeout().toMillis());
     }
 
     // ---- inbound ------------------------------------------------------------------------------------------------
@@ -491,8 +493,10 @@ final class StompConnection implements SubscriptionTarget {
                 return;
             }
             AtomicInteger state = new AtomicInteger();
+            writeStartedMillis = System.currentTimeMillis();
             try {
                 sender.send(batch.bytes(), batch.length(), result -> {
+                    writeStartedMillis = 0;
                     if (!written(result, batch)) {
                         return;
                     }
@@ -513,13 +517,10 @@ final class StompConnection implements SubscriptionTarget {
 
     private boolean written(SendResult result, Batch batch) {
         if (!result.isOK()) {
-            if (isTimeout(result.getException())) {
-                // a client that read nothing for the whole send timeout: no ERROR can reach it any more, so it is
-                // dropped as it is (it resumes with the token of the last MESSAGE it read); counted as slow
-                context.metrics().slowConsumerDropped();
-                log.info("dropped stuck STOMP consumer {} ({}): a write waited longer than {} "
-                                + "(broadcaster.stomp.send-timeout)", session.getId(),
-                        caller == null ? "?" : caller.name(), config.sendTimeout());
+            if (writeAborted) {
+                log.debug("aborted the stuck write to {}", session.getId());
+            } else if (isTimeout(result.getException())) {
+                droppedStuck(); // the container's own send timeout (containers other than Tomcat)
             } else {
                 log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
             }
@@ -538,6 +539,16 @@ final class StompConnection implements SubscriptionTarget {
             }
         }
         return true;
+    }
+
+    /**
+     * A client that read nothing for the whole send timeout: no ERROR can reach it any more, so it is dropped as it is
+     * (it resumes with the token of the last MESSAGE it read); counted as slow.
+     */
+    private void droppedStuck() {
+        context.metrics().slowConsumerDropped();
+        log.info("dropped stuck STOMP consumer {} ({}): a write waited longer than {} (broadcaster.stomp.send-timeout)",
+                session.getId(), caller == null ? "?" : caller.name(), config.sendTimeout());
     }
 
     private static boolean isTimeout(Throwable error) {
@@ -566,8 +577,15 @@ final class StompConnection implements SubscriptionTarget {
 
     // ---- lifecycle ----------------------------------------------------------------------------------------------
 
-    /** Heart-beats, missed client heart-beats, and connections stuck while closing. */
+    /** Heart-beats, missed client heart-beats, writes pending too long, and connections stuck while closing. */
     void tick(long now) {
+        long started = writeStartedMillis;
+        if (started != 0 && now - started > config.sendTimeout().toMillis() && sender.watchesItsOwnWrites() && !writeAborted) {
+            writeAborted = true;
+            droppedStuck();
+            sender.abortStuckWrite(); // closes the socket; the write's handler then closes the session
+            return;
+        }
         if (closingNow()) {
             if (now - closingSinceMillis > config.sendTimeout().toMillis()) {
                 closeSession(CloseStatus.SESSION_NOT_RELIABLE);

@@ -2,6 +2,7 @@ package io.fleetevents.broadcaster.stomp;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.Subscriptions;
+import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
@@ -38,11 +39,13 @@ public class StompEndpointConfiguration implements WebSocketConfigurer, org.spri
     private final StompWriters writers;
 
     public StompEndpointConfiguration(BroadcasterProperties properties, TokenAuthenticator authenticator,
-                                      ConnectionLimiter limiter, Subscriptions subscriptions, BroadcasterMetrics metrics) {
+                                      ConnectionLimiter limiter, Subscriptions subscriptions, BroadcasterMetrics metrics,
+                                      SubscriptionIndex index) {
         int threads = properties.stomp().writerThreads() > 0 ? properties.stomp().writerThreads()
                 : Runtime.getRuntime().availableProcessors();
         this.limiter = limiter;
         this.writers = new StompWriters(threads);
+        index.addDispatchListener(writers);
         this.handler = new StompWebSocketHandler(new StompContext(properties, authenticator, limiter, subscriptions,
                 metrics, writers));
     }

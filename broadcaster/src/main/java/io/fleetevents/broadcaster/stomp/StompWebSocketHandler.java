@@ -45,7 +45,6 @@ public final class StompWebSocketHandler implements WebSocketHandler, SubProtoco
             session.close(new CloseStatus(1013, refused));
             return;
         }
-        endpoint.getAsyncRemote().setSendTimeout(context.properties().stomp().sendTimeout().toMillis());
         StompConnection connection = new StompConnection(session, endpoint, context);
         session.getAttributes().put(CONNECTION, connection);
         connections.add(connection);

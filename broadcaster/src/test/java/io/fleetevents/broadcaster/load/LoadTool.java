@@ -130,7 +130,7 @@ public final class LoadTool {
             System.out.printf("server resident set: %d MB%n", residentMb(server));
 
             // warm-up, then measure
-            publish(producer, topic, rate, 3, baseline, port);
+            publish(producer, topic, rate, intArg("warmup-seconds", 3), baseline, port);
             measuring = true;
             deliveries.set(0);
             long start = System.nanoTime();
@@ -160,9 +160,11 @@ public final class LoadTool {
 
     private Process startServer(boolean baseline, int port, String bootstrap, String topic) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + args.getOrDefault("server-heap", "2g"),
-                "-XX:+UseG1GC"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + args.getOrDefault("server-heap", "2g")));
         String extra = args.getOrDefault("server-jvm", "").trim();
+        if (!extra.matches(".*-XX:\\+Use\\w*GC.*")) {
+            command.add("-XX:+UseG1GC"); // unless --server-jvm picks a collector
+        }
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
