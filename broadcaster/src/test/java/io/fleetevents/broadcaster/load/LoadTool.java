@@ -43,6 +43,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
  * e.g. for profiling; {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's, {@code --client netty} on
  * Netty's (the lightest of the three);
+ * {@code --warmup-seconds 30}: deliveries before the measured ones (JIT and GC settle);
  * {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
  * (a warm server); {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
  * The replay runs twice on the same events (first after the server's start, with the JIT still cold; then warm).
@@ -129,8 +130,12 @@ public final class LoadTool {
             }
             System.out.printf("server resident set: %d MB%n", residentMb(server));
 
-            // warm-up, then measure
-            publish(producer, topic, rate, intArg("warmup-seconds", 3), baseline, port);
+            // warm-up, then measure. 30 s by default: the connect storm leaves the server's C2 compiler a backlog of
+            // hot handshake and delivery methods that kept it at a third of a core for 30-45 s after the connects
+            // (measured per thread from /proc), stealing CPU from a measurement meant to be of the sustained rate
+            int warmup = intArg("warmup-seconds", 30);
+            System.out.printf("warm-up: %d s of deliveries before measuring%n", warmup);
+            publish(producer, topic, rate, warmup, baseline, port);
             measuring = true;
             deliveries.set(0);
             long start = System.nanoTime();
@@ -402,14 +407,8 @@ public final class LoadTool {
      * (and so every STOMP delimiter and digit) in place without UTF-8 decoding; the tool reads nothing else.
      */
     private void connectAllNetty(int port, String path, int n, boolean baseline, List<Runnable> sockets) throws Exception {
-        boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
-        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(2, epoll
-                ? io.netty.channel.epoll.EpollIoHandler.newFactory() : io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.EventLoopGroup group = nettyGroup(2);
         URI uri = URI.create("ws://localhost:" + port + path);
-        io.netty.bootstrap.Bootstrap bootstrap = new io.netty.bootstrap.Bootstrap().group(group)
-                .channel(epoll ? io.netty.channel.epoll.EpollSocketChannel.class
-                        : io.netty.channel.socket.nio.NioSocketChannel.class)
-                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
         java.util.concurrent.atomic.AtomicInteger openChannels = new java.util.concurrent.atomic.AtomicInteger(n);
         Semaphore inFlight = new Semaphore(500);
         CountDownLatch ready = new CountDownLatch(n);
@@ -427,18 +426,8 @@ public final class LoadTool {
                 ready.countDown();
                 inFlight.release();
             });
-            bootstrap.clone().handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
-                @Override
-                protected void initChannel(io.netty.channel.Channel channel) {
-                    channel.pipeline().addLast(new io.netty.handler.codec.http.HttpClientCodec(),
-                            new io.netty.handler.codec.http.HttpObjectAggregator(8192),
-                            new io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler(
-                                    io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig.newBuilder()
-                                            .webSocketUri(uri).subprotocol("v12.stomp").maxFramePayloadLength(1 << 20)
-                                            .withUTF8Validator(false).build()),
-                            new NettySubscriber(listener, subscribe));
-                }
-            }).connect(uri.getHost(), uri.getPort()).addListener((io.netty.channel.ChannelFutureListener) future -> {
+            nettyBootstrap(group, uri, listener, subscribe)
+                    .connect(uri.getHost(), uri.getPort()).addListener((io.netty.channel.ChannelFutureListener) future -> {
                 if (!future.isSuccess()) {
                     System.err.println("connect failed: " + future.cause());
                     inFlight.release();
@@ -459,6 +448,32 @@ public final class LoadTool {
         if (!ready.await(300, TimeUnit.SECONDS)) {
             System.out.println("WARNING: not all subscribers confirmed within 300 s: " + ready.getCount() + " missing");
         }
+    }
+
+    private static io.netty.channel.EventLoopGroup nettyGroup(int threads) {
+        return new io.netty.channel.MultiThreadIoEventLoopGroup(threads, io.netty.channel.epoll.Epoll.isAvailable()
+                ? io.netty.channel.epoll.EpollIoHandler.newFactory() : io.netty.channel.nio.NioIoHandler.newFactory());
+    }
+
+    /** A Netty WebSocket client for one subscriber: {@code subscribe} once connected, its frames to {@code listener}. */
+    private static io.netty.bootstrap.Bootstrap nettyBootstrap(io.netty.channel.EventLoopGroup group, URI uri,
+                                                               Listener listener, String subscribe) {
+        return new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(io.netty.channel.epoll.Epoll.isAvailable() ? io.netty.channel.epoll.EpollSocketChannel.class
+                        : io.netty.channel.socket.nio.NioSocketChannel.class)
+                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+                .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.Channel channel) {
+                        channel.pipeline().addLast(new io.netty.handler.codec.http.HttpClientCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(8192),
+                                new io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler(
+                                        io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig.newBuilder()
+                                                .webSocketUri(uri).subprotocol("v12.stomp").maxFramePayloadLength(1 << 20)
+                                                .withUTF8Validator(false).build()),
+                                new NettySubscriber(listener, subscribe));
+                    }
+                });
     }
 
     /** One Netty subscriber: CONNECT and SUBSCRIBE once the handshake is done, then every text frame to its listener. */
@@ -585,11 +600,26 @@ public final class LoadTool {
                 }
             }
         };
+        String subscribe = "SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\n" + typeHeader
+                + "replay-from:earliest\n\n\0";
+        URI uri = URI.create("ws://localhost:" + port + "/api/events/subscribe");
         long start = System.nanoTime();
-        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + port + "/api/events/subscribe"), listener).join();
-        ws.sendText(CONNECT_FRAME, true)
-                .thenCompose(w -> w.sendText("SUBSCRIBE\nid:replay\ndestination:/topic/events\nagent-ids:replay*\n" + typeHeader
-                        + "replay-from:earliest\n\n\0", true)).join();
+        Runnable close;
+        if ("netty".equals(args.get("client"))) {
+            // the same light client as the subscribers: the JDK client's one thread decoding every frame to UTF-16
+            // is otherwise what a fast replay measures
+            io.netty.channel.EventLoopGroup group = nettyGroup(1);
+            io.netty.channel.Channel channel = nettyBootstrap(group, uri, listener, subscribe)
+                    .connect(uri.getHost(), uri.getPort()).sync().channel();
+            close = () -> {
+                channel.close();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            };
+        } else {
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(uri, listener).join();
+            ws.sendText(CONNECT_FRAME, true).thenCompose(w -> w.sendText(subscribe, true)).join();
+            close = ws::abort;
+        }
         long last = 0;
         for (int second = 1; !done.await(1, TimeUnit.SECONDS) && second < 300; second++) {
             long now = received.get();
@@ -600,7 +630,7 @@ public final class LoadTool {
         System.out.printf("replay, %s: %d events to one resuming subscriber in %.1f s = %.0f events/s"
                 + " (%d of the topic's replay events read: %.0f/s)%n", label, received.get(), seconds, received.get() / seconds,
                 events, events / seconds);
-        ws.abort();
+        close.run();
     }
 
     /**
