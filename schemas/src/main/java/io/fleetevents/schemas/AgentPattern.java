@@ -49,6 +49,11 @@ public record AgentPattern(String pattern) {
         return agent != null && (matches(agent.key()) || matches(agent.path()));
     }
 
+    /** Whether the pattern matches any identity of the routed event's agent (UUID, key or path). */
+    public boolean matches(EventRoute event) {
+        return matches(event.agentId()) || matches(event.agentKey()) || matches(event.agentPath());
+    }
+
     // Iterative glob with single-star backtracking: linear in practice, no regex, no catastrophic backtracking.
     private static boolean globMatch(String glob, String text) {
         int g = 0;

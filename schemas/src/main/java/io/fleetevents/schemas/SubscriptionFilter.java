@@ -54,6 +54,11 @@ public record SubscriptionFilter(
 
     /** Whether {@code event} passes this filter. */
     public boolean matches(EventNotification event) {
+        return matches(EventRoute.of(event));
+    }
+
+    /** Whether an event with this route passes this filter (the same decision as for the whole event). */
+    public boolean matches(EventRoute event) {
         if (!eventTypes.isEmpty() && !eventTypes.contains(event.eventType())) {
             return false;
         }

@@ -1,8 +1,7 @@
 package io.fleetevents.broadcaster.auth;
 
 import io.fleetevents.schemas.AgentPattern;
-import io.fleetevents.schemas.AgentRef;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,22 +57,20 @@ public final class TokenScope {
     }
 
     /** Whether a holder of this scope may see {@code event}. */
-    public boolean permits(EventNotification event) {
+    public boolean permits(EventRoute event) {
         if (wholeFleet) {
             return true;
         }
-        AgentRef agent = event.agent();
-        if (agent != null) {
-            if (agent.owner() != null && owners.contains(agent.owner())) {
+        if (event.hasAgent()) {
+            if (event.owner() != null && owners.contains(event.owner())) {
                 return true;
             }
-            if (agent.organization() != null && organizations.contains(agent.organization())) {
+            if (event.organization() != null && organizations.contains(event.organization())) {
                 return true;
             }
         } else if (event.agentId() == null) {
-            Object scope = event.metadata().get("scope");
-            return scope instanceof String text && text.startsWith("org/")
-                    && organizations.contains(text.substring("org/".length()));
+            String scope = event.capacityScope();
+            return scope != null && scope.startsWith("org/") && organizations.contains(scope.substring("org/".length()));
         }
         for (AgentPattern pattern : agentPatterns) {
             if (pattern.matches(event)) {

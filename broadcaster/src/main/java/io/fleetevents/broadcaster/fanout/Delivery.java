@@ -1,18 +1,19 @@
 package io.fleetevents.broadcaster.fanout;
 
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.ResumeToken;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One consumed event, shared by every subscriber it goes to: the decoded event, its JSON exactly as on the topic,
+ * One consumed event, shared by every subscriber it goes to: its route (the fields that decide who receives it),
+ * its JSON exactly as on the topic,
  * its place in the topic and the read position just after it (the resume token stamped on it).
  */
 public final class Delivery {
 
     private final int partition;
     private final long offset;
-    private final EventNotification event;
+    private final EventRoute route;
     private final byte[] value;
     private final long[] positionsAfter;
     // built lazily; benign races: two threads may build equal values
@@ -22,10 +23,10 @@ public final class Delivery {
     private byte[] stompHead;
     private byte[] stompBody;
 
-    public Delivery(int partition, long offset, EventNotification event, byte[] value, long[] positionsAfter) {
+    public Delivery(int partition, long offset, EventRoute route, byte[] value, long[] positionsAfter) {
         this.partition = partition;
         this.offset = offset;
-        this.event = event;
+        this.route = route;
         this.value = value;
         this.positionsAfter = positionsAfter;
     }
@@ -43,8 +44,8 @@ public final class Delivery {
         return offset;
     }
 
-    public EventNotification event() {
-        return event;
+    public EventRoute route() {
+        return route;
     }
 
     /** The event JSON as it was on the topic. */
@@ -94,9 +95,9 @@ public final class Delivery {
             StringBuilder b = new StringBuilder(200);
             b.append("\nmessage-id:").append(partition).append('-').append(offset)
                     .append("\ndestination:/topic/events\ncontent-type:application/json\nevent-type:")
-                    .append(event.eventType().name()).append("\nseverity:").append(event.severity().name()).append('\n');
-            if (event.eventId() != null) {
-                b.append("event-id:").append(escapeHeader(event.eventId())).append('\n');
+                    .append(route.eventType().name()).append("\nseverity:").append(route.severity().name()).append('\n');
+            if (route.eventId() != null) {
+                b.append("event-id:").append(escapeHeader(route.eventId())).append('\n');
             }
             b.append("content-length:").append(value.length).append("\nresume-token:");
             bytes = b.toString().getBytes(StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package io.fleetevents.broadcaster.fanout;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -56,8 +57,20 @@ public final class KafkaClients {
                 .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 
-    /** Decodes a record value; throws on anything that is not an event. */
-    public EventNotification decode(byte[] value) {
-        return deserializer.deserialize(kafka.topic(), value);
+    /**
+     * The route of a record value; throws on anything that is not an event. Events in the form this project writes
+     * are read in one lean pass ({@link EventRoute#readCanonical}); anything else is decoded in full, which accepts it
+     * or says what is wrong, so what counts as an event is the contract's decoder's decision either way.
+     */
+    public EventRoute route(byte[] value) {
+        EventRoute route = EventRoute.readCanonical(value);
+        if (route != null) {
+            return route;
+        }
+        EventNotification event = deserializer.deserialize(kafka.topic(), value);
+        if (event == null) {
+            throw new IllegalArgumentException("a record without a value (tombstone) is not an event");
+        }
+        return EventRoute.of(event);
     }
 }

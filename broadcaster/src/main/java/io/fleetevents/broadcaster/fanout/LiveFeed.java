@@ -2,7 +2,7 @@ package io.fleetevents.broadcaster.fanout;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -181,16 +181,16 @@ public final class LiveFeed {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record, LivePosition live) {
-        EventNotification event;
+        EventRoute route;
         try {
-            event = clients.decode(record.value());
+            route = clients.route(record.value());
         } catch (RuntimeException e) {
             metrics.poisonRecord();
             log.warn("skipping a record that is not an event at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             return;
         }
-        Delivery delivery = new Delivery(record.partition(), record.offset(), event, record.value(), live.claimedSnapshot());
+        Delivery delivery = new Delivery(record.partition(), record.offset(), route, record.value(), live.claimedSnapshot());
         index.dispatch(delivery);
     }
 

@@ -2,7 +2,7 @@ package io.fleetevents.broadcaster.fanout;
 
 import io.fleetevents.broadcaster.auth.TokenScope;
 import io.fleetevents.schemas.AgentPattern;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.SubscriptionFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,14 +103,14 @@ public final class Subscription {
 
     /** The literal text before the first {@code *} of each wildcard pattern ("" for a pattern starting with one). */
     List<String> wildcardPrefixes() {
-        List<String> prefixes = new java.util.ArrayList<>(wildcards.size());
+        List<String> prefixes = new ArrayList<>(wildcards.size());
         for (AgentPattern pattern : wildcards) {
             prefixes.add(pattern.pattern().substring(0, pattern.pattern().indexOf('*')));
         }
         return prefixes;
     }
 
-    boolean matchesWildcards(EventNotification event) {
+    boolean matchesWildcards(EventRoute event) {
         for (AgentPattern pattern : wildcards) {
             if (pattern.matches(event)) {
                 return true;

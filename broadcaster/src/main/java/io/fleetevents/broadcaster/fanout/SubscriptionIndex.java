@@ -2,8 +2,7 @@ package io.fleetevents.broadcaster.fanout;
 
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.AgentPattern;
-import io.fleetevents.schemas.AgentRef;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
 import java.util.Arrays;
@@ -77,13 +76,12 @@ public final class SubscriptionIndex {
 
     private void offerEverywhere(Delivery delivery) {
         long stamp = ++sequence;
-        EventNotification event = delivery.event();
+        EventRoute event = delivery.route();
         Bucket[] row = buckets[event.eventType().ordinal()];
         int maxSeverity = event.severity().ordinal();
-        AgentRef agent = event.agent();
         String agentId = event.agentId();
-        String key = agent == null ? null : agent.key();
-        String path = agent == null ? null : agent.path();
+        String key = event.agentKey();
+        String path = event.agentPath();
         for (int s = 0; s <= maxSeverity; s++) {
             View view = row[s].view();
             for (Subscription subscription : view.anyAgent) {
@@ -104,7 +102,7 @@ public final class SubscriptionIndex {
     }
 
     /** Wildcard subscriptions filed under a literal prefix of {@code identity}: only those are globbed. */
-    private void offerByPrefix(View view, String identity, EventNotification event, Delivery delivery, long stamp) {
+    private void offerByPrefix(View view, String identity, EventRoute event, Delivery delivery, long stamp) {
         if (identity == null) {
             return;
         }
@@ -116,7 +114,7 @@ public final class SubscriptionIndex {
         }
     }
 
-    private void offerMatching(Subscription[] subscriptions, EventNotification event, Delivery delivery, long stamp) {
+    private void offerMatching(Subscription[] subscriptions, EventRoute event, Delivery delivery, long stamp) {
         if (subscriptions == null) {
             return;
         }
@@ -144,7 +142,7 @@ public final class SubscriptionIndex {
             return;
         }
         subscription.dispatchStamp = stamp;
-        if (!subscription.scope().permits(delivery.event())) {
+        if (!subscription.scope().permits(delivery.route())) {
             metrics.scopeRefused();
             return;
         }

@@ -7,7 +7,7 @@ import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LivePosition;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -127,17 +127,17 @@ public final class ReplayReaders {
         if (!HeaderPrefilter.mayMatch(subscription.filter(), record.headers())) {
             return true;
         }
-        EventNotification event;
+        EventRoute route;
         try {
-            event = clients.decode(record.value());
+            route = clients.route(record.value());
         } catch (RuntimeException e) {
             metrics.poisonRecord();
             return true;
         }
-        if (!subscription.filter().matches(event)) {
+        if (!subscription.filter().matches(route)) {
             return true;
         }
-        if (!subscription.scope().permits(event)) {
+        if (!subscription.scope().permits(route)) {
             metrics.scopeRefused();
             return true;
         }
@@ -145,7 +145,7 @@ public final class ReplayReaders {
         if (!subscription.target().awaitRoom()) {
             return false;
         }
-        if (subscription.deliverReplayed(new Delivery(record.partition(), record.offset(), event, record.value(), position.clone()))) {
+        if (subscription.deliverReplayed(new Delivery(record.partition(), record.offset(), route, record.value(), position.clone()))) {
             metrics.replayed();
         }
         return true;

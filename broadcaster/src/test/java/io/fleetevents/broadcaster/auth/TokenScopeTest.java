@@ -3,7 +3,8 @@ package io.fleetevents.broadcaster.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetevents.schemas.AgentPattern;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
+import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
 import io.fleetevents.testing.Events;
 import java.util.List;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class TokenScopeTest {
 
-    private static final EventNotification ALICE = Events.of(EventType.AGENT_FAILURE, "alice/ws1.main").organization("acme").build();
-    private static final EventNotification BOB = Events.of(EventType.AGENT_FAILURE, "bob/ws2.main").organization("other").build();
+    private static final EventRoute ALICE = EventRoute.of(Events.of(EventType.AGENT_FAILURE, "alice/ws1.main").organization("acme").build());
+    private static final EventRoute BOB = EventRoute.of(Events.of(EventType.AGENT_FAILURE, "bob/ws2.main").organization("other").build());
 
     @Test
     void shouldSeeEverythingOnlyWhenAPatternIsAllStars() {
@@ -35,6 +36,20 @@ class TokenScopeTest {
         assertThat(new TokenScope(Set.of(), Set.of(), List.of(new AgentPattern("*ws1*"))).permits(ALICE)).isTrue();
         assertThat(new TokenScope(Set.of(), Set.of(), List.of(new AgentPattern("*ws1*"))).permits(BOB)).isFalse();
         assertThat(new TokenScope(Set.of(), Set.of(), List.of()).permits(ALICE)).isFalse();
+    }
+
+    @Test
+    void shouldPermitEventsAboutNoAgentOnlyToTheWholeFleetOrTheirOrganization() {
+        EventRoute acme = new EventRoute("c1", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, false, null, null,
+                null, null, "org/acme");
+        EventRoute fleet = new EventRoute("c2", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, false, null, null,
+                null, null, "fleet");
+
+        assertThat(new TokenScope(Set.of(), Set.of("acme"), List.of()).permits(acme)).isTrue();
+        assertThat(new TokenScope(Set.of(), Set.of("other"), List.of()).permits(acme)).isFalse();
+        assertThat(new TokenScope(Set.of("acme"), Set.of(), List.of(new AgentPattern("acme*"))).permits(acme)).isFalse();
+        assertThat(new TokenScope(Set.of(), Set.of("acme"), List.of()).permits(fleet)).isFalse();
+        assertThat(TokenScope.wholeFleet().permits(fleet)).isTrue();
     }
 
     @Test

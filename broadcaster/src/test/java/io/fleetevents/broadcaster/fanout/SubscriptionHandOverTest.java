@@ -3,7 +3,7 @@ package io.fleetevents.broadcaster.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetevents.broadcaster.auth.TokenScope;
-import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.EventType;
 import io.fleetevents.schemas.SubscriptionFilter;
 import io.fleetevents.testing.Events;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SubscriptionHandOverTest {
 
-    private static final EventNotification EVENT = Events.of(EventType.AGENT_FAILURE, "alice/ws.main").build();
+    private static final EventRoute EVENT = EventRoute.of(Events.of(EventType.AGENT_FAILURE, "alice/ws.main").build());
 
     private static Delivery at(int partition, long offset, long[] after) {
         return new Delivery(partition, offset, EVENT, "{}".getBytes(StandardCharsets.UTF_8), after);

@@ -6,6 +6,7 @@ import io.fleetevents.broadcaster.auth.TokenScope;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.AgentPattern;
 import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.EventSeverity;
 import io.fleetevents.schemas.EventType;
 import io.fleetevents.schemas.FleetJson;
@@ -53,12 +54,12 @@ class SubscriptionIndexTest {
             EventNotification event = randomEvent(random, offset);
             recorder.reached.clear();
             live.claim(0, offset + 1);
-            index.dispatch(new Delivery(0, offset, event,
+            index.dispatch(new Delivery(0, offset, EventRoute.of(event),
                     FleetJson.mapper().writeValueAsString(event).getBytes(StandardCharsets.UTF_8), new long[] {offset + 1}));
 
             Set<String> expected = new HashSet<>();
             for (Subscription s : subscriptions) {
-                if (s.filter().matches(event) && s.scope().permits(event)) {
+                if (s.filter().matches(event) && s.scope().permits(EventRoute.of(event))) {
                     expected.add(s.id());
                 }
             }
@@ -78,7 +79,7 @@ class SubscriptionIndexTest {
         index.remove(subscription);
         live.claim(0, 1);
         EventNotification event = Events.of(EventType.AGENT_FAILURE, "alice/ws.main").build();
-        index.dispatch(new Delivery(0, 0, event, "{}".getBytes(StandardCharsets.UTF_8), new long[] {1}));
+        index.dispatch(new Delivery(0, 0, EventRoute.of(event), "{}".getBytes(StandardCharsets.UTF_8), new long[] {1}));
 
         assertThat(recorder.reached).isEmpty();
     }
