@@ -38,7 +38,7 @@ final class TextFrameSender {
         Class<?> sessionClass = null;
         MethodHandle remote = null;
         MethodHandle start = null;
-        MethodHandle timeout = null;
+        MethodHandle close = null;
         try {
             sessionClass = Class.forName("org.apache.tomcat.websocket.WsSession");
             Field field = sessionClass.getDeclaredField("wsRemoteEndpoint");
@@ -48,7 +48,7 @@ final class TextFrameSender {
             method.setAccessible(true);
             remote = MethodHandles.lookup().unreflectGetter(field);
             start = MethodHandles.lookup().unreflect(method);
-            timeout = MethodHandles.lookup().unreflect(base.getMethod("close"));
+            close = MethodHandles.lookup().unreflect(base.getMethod("close"));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             log.info("Tomcat's WebSocket internals not available ({}); using RemoteEndpoint.Async.sendText", e.toString());
             sessionClass = null;
@@ -56,7 +56,7 @@ final class TextFrameSender {
         TOMCAT_SESSION = sessionClass;
         REMOTE_OF_SESSION = remote;
         START_MESSAGE = start;
-        CLOSE_ENDPOINT = timeout;
+        CLOSE_ENDPOINT = close;
     }
 
     private final Session session;
@@ -75,8 +75,9 @@ final class TextFrameSender {
             }
         }
         this.tomcatRemote = remote;
-        this.watchesItsOwnWrites = remote != null && CLOSE_ENDPOINT != null
-                && CLOSE_ENDPOINT.type().parameterType(0).isInstance(remote);
+        // the three handles resolve together or not at all, and the remote endpoint of a WsSession is a
+        // WsRemoteEndpointImplBase: with the endpoint in hand, it can be closed too
+        this.watchesItsOwnWrites = remote != null;
         // -1: Tomcat keeps no timeout of its own for this session's async writes
         session.getAsyncRemote().setSendTimeout(watchesItsOwnWrites ? -1 : sendTimeoutMillis);
     }

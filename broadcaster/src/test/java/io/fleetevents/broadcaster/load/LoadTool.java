@@ -150,7 +150,7 @@ public final class LoadTool {
             System.out.printf("server resident set under load: %d MB%n", residentMb(server));
             sockets.forEach(Runnable::run);
             if (!baseline && replayEvents > 0) {
-                replay(client, producer, topic, port, replayEvents);
+                replay(client, producer, topic, port, replayEvents, server);
             }
         } finally {
             server.destroy();
@@ -246,6 +246,12 @@ public final class LoadTool {
     private record Cpu(Process server, long startTicks, long startNanos) {
         static Cpu start(Process server) {
             return new Cpu(server, serverTicks(server), ownNanos());
+        }
+
+        /** Server CPU seconds since the start, or -1 when /proc cannot tell. */
+        double serverSeconds() {
+            long ticks = serverTicks(server);
+            return ticks < 0 || startTicks < 0 ? -1 : (ticks - startTicks) / 100.0; // USER_HZ
         }
 
         void print(String phase, double seconds) {
@@ -563,8 +569,8 @@ public final class LoadTool {
         System.out.printf("latency (produce -> receipt, %d samples): p50 %d ms, p99 %d ms, max %d ms%n", count, p50, p99, maxLatency.get());
     }
 
-    private void replay(HttpClient client, KafkaProducer<String, EventNotification> producer, String topic, int port, int events)
-            throws Exception {
+    private void replay(HttpClient client, KafkaProducer<String, EventNotification> producer, String topic, int port, int events,
+                        Process server) throws Exception {
         EventType[] types = EventType.values();
         for (int i = 0; i < events; i++) {
             producer.send(new ProducerRecord<>(topic, "replay/" + (i % 50), Events.of(types[i % types.length],
@@ -588,10 +594,10 @@ public final class LoadTool {
         // --replay-rounds N (default 3): the C2 compiler was still busy with the replay path and the Kafka consumer
         // through the second replay on this 2-core machine, so the steady figure is the median of rounds 2..N
         int rounds = Math.max(2, intArg("replay-rounds", 3));
-        replayOnce(client, port, events, matching, typeHeader, "first replay after start (cold JIT)");
+        replayOnce(client, server, port, events, matching, typeHeader, "first replay after start (cold JIT)");
         double[] warm = new double[rounds - 1];
         for (int round = 2; round <= rounds; round++) {
-            warm[round - 2] = replayOnce(client, port, events, matching, typeHeader, "replay " + round + " of " + rounds + " (warm)");
+            warm[round - 2] = replayOnce(client, server, port, events, matching, typeHeader, "replay " + round + " of " + rounds + " (warm)");
         }
         java.util.Arrays.sort(warm);
         System.out.printf("replay, warm median of %d: %.0f events/s (min %.0f, max %.0f)%n", warm.length,
@@ -599,7 +605,7 @@ public final class LoadTool {
     }
 
     /** One replay from the earliest offset to one new subscriber; returns the events/s it received. */
-    private double replayOnce(HttpClient client, int port, int events, long total, String typeHeader, String label)
+    private double replayOnce(HttpClient client, Process server, int port, int events, long total, String typeHeader, String label)
             throws Exception {
         AtomicLong received = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
@@ -615,6 +621,7 @@ public final class LoadTool {
                 + "replay-from:earliest\n\n\0";
         URI uri = URI.create("ws://localhost:" + port + "/api/events/subscribe");
         long start = System.nanoTime();
+        Cpu cpu = Cpu.start(server);
         Runnable close;
         if ("netty".equals(args.get("client"))) {
             // the same light client as the subscribers: the JDK client's one thread decoding every frame to UTF-16
@@ -641,6 +648,10 @@ public final class LoadTool {
         System.out.printf("replay, %s: %d events to one resuming subscriber in %.1f s = %.0f events/s"
                 + " (%d of the topic's replay events read: %.0f/s)%n", label, received.get(), seconds, received.get() / seconds,
                 events, events / seconds);
+        double serverSeconds = cpu.serverSeconds();
+        if (serverSeconds >= 0 && received.get() > 0) {
+            System.out.printf("  server CPU %.2f s: %.2f µs per replayed event%n", serverSeconds, serverSeconds * 1e6 / received.get());
+        }
         close.run();
         return received.get() / seconds;
     }
