@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -107,9 +108,49 @@ public record BroadcasterProperties(
     }
 
     /**
-     * @param tokens configured tokens, stored as SHA-256 hashes; at least one is needed for anyone to connect
+     * @param tokens configured tokens, stored as SHA-256 hashes
+     * @param jwt    JSON Web Tokens as a second way in (off unless {@code issuer} is set)
      */
-    public record Auth(@Valid @NotNull @DefaultValue List<Token> tokens) {
+    public record Auth(@Valid @NotNull @DefaultValue List<Token> tokens, @Valid @NotNull @DefaultValue Jwt jwt) {
+    }
+
+    /**
+     * JWTs signed by an issuer's keys ({@code jwk-set-uri}: RS256/ES256…) or with a shared secret ({@code secret}:
+     * HS256), one of the two. A token is accepted when its signature, {@code iss}, {@code exp} (required),
+     * {@code nbf} and, when configured, {@code aud} check out; its scope comes from three claims, its name is
+     * {@code jwt:<sub>}. Checked at start by {@code JwtVerifier}, which names the key at fault; the secret is never
+     * printed ({@link #toString()}).
+     *
+     * @param issuer             the required {@code iss}; JWTs are accepted only when this is set
+     * @param jwkSetUri          the issuer's JSON Web Key Set (public keys), fetched and cached by the decoder
+     * @param secret             shared HMAC secret for HS256, at least 32 bytes of UTF-8
+     * @param audience           when set, {@code aud} must contain it
+     * @param ownersClaim        claim listing the owners whose agents the token may see
+     * @param organizationsClaim claim listing the organizations
+     * @param agentPatternsClaim claim listing agent patterns ({@code *} = the whole fleet)
+     * @param clockSkew          tolerance on {@code exp} / {@code nbf}; connections end at {@code exp} + this
+     */
+    public record Jwt(
+            String issuer,
+            URI jwkSetUri,
+            String secret,
+            String audience,
+            @NotBlank @DefaultValue("owners") String ownersClaim,
+            @NotBlank @DefaultValue("organizations") String organizationsClaim,
+            @NotBlank @DefaultValue("agent_patterns") String agentPatternsClaim,
+            @NotNull @DefaultValue("60s") Duration clockSkew) {
+
+        /** Whether JWTs are accepted at all. */
+        public boolean enabled() {
+            return issuer != null && !issuer.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Jwt[issuer=" + issuer + ", jwkSetUri=" + jwkSetUri + ", secret=" + (secret == null ? "unset" : "(set)")
+                    + ", audience=" + audience + ", ownersClaim=" + ownersClaim + ", organizationsClaim="
+                    + organizationsClaim + ", agentPatternsClaim=" + agentPatternsClaim + ", clockSkew=" + clockSkew + "]";
+        }
     }
 
     /**

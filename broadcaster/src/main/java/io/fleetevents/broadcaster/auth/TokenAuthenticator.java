@@ -16,10 +16,13 @@ import java.util.Map;
 /**
  * Turns a presented token into a {@link Caller}. Tokens are configured as SHA-256 hashes only, so the
  * configuration never holds a usable secret; lookup is by hash, so timing does not reveal a prefix of a valid token.
+ * When JWTs are configured ({@code broadcaster.auth.jwt.issuer}), a token that is not a configured one and has a
+ * JWT's shape is verified by {@link JwtVerifier}.
  */
 public final class TokenAuthenticator {
 
     private final Map<String, Caller> byHash;
+    private final JwtVerifier jwt;
     private final Counter failures;
 
     public TokenAuthenticator(BroadcasterProperties.Auth auth, MeterRegistry registry) {
@@ -39,6 +42,7 @@ public final class TokenAuthenticator {
             }
         }
         this.byHash = Map.copyOf(map);
+        this.jwt = JwtVerifier.of(auth.jwt());
         this.failures = Counter.builder("fleet.broadcaster.auth.failures")
                 .description("Connections and requests refused for a missing or unknown token").register(registry);
     }
@@ -76,6 +80,14 @@ public final class TokenAuthenticator {
                     "authentication required: send 'Authorization: Bearer <token>' (STOMP: or passcode:<token>)");
         }
         Caller caller = byHash.get(sha256(token));
+        if (caller == null && jwt != null && JwtVerifier.looksLikeJwt(token)) {
+            try {
+                return jwt.verify(token);
+            } catch (AuthenticationFailedException e) {
+                failures.increment();
+                throw e;
+            }
+        }
         if (caller == null) {
             failures.increment();
             throw new AuthenticationFailedException("unknown or revoked token");

@@ -98,7 +98,7 @@ class EventStreamController implements DisposableBean {
             throw new LimitExceededException(refused);
         }
         SseEmitter emitter = new SseEmitter(0L);
-        SseConnection connection = new SseConnection(emitter, writers, metrics, properties.stomp());
+        SseConnection connection = new SseConnection(emitter, writers, metrics, properties.stomp(), caller);
         Subscription subscription;
         try {
             subscription = subscriptions.open("sse-" + ids.incrementAndGet(), caller, filter, start, connection);

@@ -1,5 +1,6 @@
 package io.fleetevents.broadcaster.http;
 
+import io.fleetevents.broadcaster.auth.Caller;
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
@@ -28,8 +29,11 @@ final class SseConnection implements SubscriptionTarget {
     private volatile Subscription subscription;
     private volatile boolean closing;
     private volatile long lastWriteMillis = System.currentTimeMillis();
+    private final Caller caller;
 
-    SseConnection(SseEmitter emitter, Executor writers, BroadcasterMetrics metrics, BroadcasterProperties.Stomp buffer) {
+    SseConnection(SseEmitter emitter, Executor writers, BroadcasterMetrics metrics, BroadcasterProperties.Stomp buffer,
+                  Caller caller) {
+        this.caller = caller;
         this.emitter = emitter;
         this.writers = writers;
         this.metrics = metrics;
@@ -75,6 +79,10 @@ final class SseConnection implements SubscriptionTarget {
     }
 
     void heartbeat(long now, long everyMillis) {
+        if (!closing && caller.expiredAt(now)) {
+            credentialExpired();
+            return;
+        }
         if (!closing && now - lastWriteMillis >= everyMillis && !writing.get()) {
             enqueue(SseEmitter.event().comment("keep-alive"), null, true);
         }
@@ -93,6 +101,18 @@ final class SseConnection implements SubscriptionTarget {
         }
         kick();
         return true;
+    }
+
+    /** No new events; what is queued is still sent, then an error event; the stream ends. */
+    private void credentialExpired() {
+        Subscription current = subscription;
+        if (current != null) {
+            current.close();
+        }
+        enqueue(SseEmitter.event().name("error").data("{\"error\":\"credential expired at " + caller.expiresAt()
+                + ": reconnect with a fresh token and Last-Event-ID to continue\"}", MediaType.APPLICATION_JSON), null, true);
+        closing = true;
+        enqueueClose();
     }
 
     private void dropSlowConsumer() {

@@ -22,11 +22,11 @@ final class Outgoing {
     private final byte[] tokenBytes;
     private final byte[] gap;
     private final boolean closeAfter;
-    private final boolean slowConsumerNotice;
+    private final String resumeNotice;
     private final int size;
 
     private Outgoing(byte[] control, Subscription subscription, byte[] subscriptionId, Delivery delivery, String token,
-                     byte[] tokenBytes, byte[] gap, boolean closeAfter, boolean slowConsumerNotice) {
+                     byte[] tokenBytes, byte[] gap, boolean closeAfter, String resumeNotice) {
         this.control = control;
         this.subscription = subscription;
         this.subscriptionId = subscriptionId;
@@ -35,7 +35,7 @@ final class Outgoing {
         this.tokenBytes = tokenBytes;
         this.gap = gap;
         this.closeAfter = closeAfter;
-        this.slowConsumerNotice = slowConsumerNotice;
+        this.resumeNotice = resumeNotice;
         if (control != null) {
             size = control.length;
         } else {
@@ -45,23 +45,26 @@ final class Outgoing {
     }
 
     static Outgoing control(String text) {
-        return new Outgoing(text.getBytes(StandardCharsets.UTF_8), null, null, null, null, null, null, false, false);
+        return new Outgoing(text.getBytes(StandardCharsets.UTF_8), null, null, null, null, null, null, false, null);
     }
 
     /** A control frame after which the connection is closed. */
     static Outgoing last(String text) {
-        return new Outgoing(text.getBytes(StandardCharsets.UTF_8), null, null, null, null, null, null, true, false);
+        return new Outgoing(text.getBytes(StandardCharsets.UTF_8), null, null, null, null, null, null, true, null);
     }
 
-    /** Placeholder for the slow-consumer ERROR, whose tokens are only known when it is written. */
-    static Outgoing slowConsumerMarker() {
-        return new Outgoing(new byte[0], null, null, null, null, null, null, true, true);
+    /**
+     * Placeholder for the last ERROR of a connection that the server ends (slow consumer, expired credential): it
+     * carries each subscription's resume token, known only when it is written, after every frame before it.
+     */
+    static Outgoing resumeNotice(String message) {
+        return new Outgoing(new byte[0], null, null, null, null, null, null, true, message);
     }
 
     static Outgoing message(Subscription subscription, byte[] subscriptionId, Delivery delivery, String token, String gap) {
         byte[] tokenBytes = token == delivery.token() ? delivery.tokenBytes() : token.getBytes(StandardCharsets.US_ASCII);
         byte[] gapBytes = gap == null ? null : Delivery.escapeHeader(gap).getBytes(StandardCharsets.UTF_8);
-        return new Outgoing(null, subscription, subscriptionId, delivery, token, tokenBytes, gapBytes, false, false);
+        return new Outgoing(null, subscription, subscriptionId, delivery, token, tokenBytes, gapBytes, false, null);
     }
 
     int size() {
@@ -72,8 +75,13 @@ final class Outgoing {
         return closeAfter;
     }
 
-    boolean isSlowConsumerMarker() {
-        return slowConsumerNotice;
+    boolean isResumeNotice() {
+        return resumeNotice != null;
+    }
+
+    /** The message of a {@link #resumeNotice}. */
+    String resumeMessage() {
+        return resumeNotice;
     }
 
     /** The subscription of a MESSAGE (null for control frames). */

@@ -388,15 +388,33 @@ final class StompConnection implements SubscriptionTarget {
         }
         // the ERROR text is built when it is written: only then has the write in flight (if any) completed,
         // so the tokens it carries are those of the last frames the client will really receive
-        enqueueLocked(Outgoing.slowConsumerMarker());
+        enqueueLocked(Outgoing.resumeNotice("slow consumer: more than " + config.sendBufferFrames() + " frames or "
+                + config.sendBufferBytes() + " bytes queued; reconnect and SUBSCRIBE with resume-token to continue"));
         startClosing();
         log.info("dropped slow STOMP consumer {} ({})", session.getId(), caller == null ? "?" : caller.name());
     }
 
-    private String slowConsumerError() {
+    /**
+     * The credential expired: no new deliveries; what is queued is still written, then an ERROR with the resume token
+     * of each subscription (of the last frame written), so the client continues under a fresh credential exactly.
+     */
+    private void credentialExpired(Caller who) {
+        closeSubscriptions();
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            enqueueLocked(Outgoing.resumeNotice("credential expired at " + who.expiresAt()
+                    + ": reconnect with a fresh token and SUBSCRIBE with resume-token to continue"));
+            startClosing();
+        }
+        kick();
+        log.info("ending STOMP connection {} ({}): credential expired", session.getId(), who.name());
+    }
+
+    /** The last ERROR of a connection the server ends, with each subscription's resume token. */
+    private String resumeError(String message) {
         Map<String, String> headers = new LinkedHashMap<>();
-        String message = "slow consumer: more than " + config.sendBufferFrames() + " frames or "
-                + config.sendBufferBytes() + " bytes queued; reconnect and SUBSCRIBE with resume-token to continue";
         headers.put("message", message);
         StringJoiner all = new StringJoiner(",");
         String first = null;
@@ -438,16 +456,16 @@ final class StompConnection implements SubscriptionTarget {
         Outgoing first = queue.poll();
         queuedBytes -= first.size();
         queuedFrames = queue.size();
-        if (first.isSlowConsumerMarker()) {
+        if (first.isResumeNotice()) {
             notifyAll();
-            byte[] bytes = slowConsumerError().getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = resumeError(first.resumeMessage()).getBytes(StandardCharsets.UTF_8);
             return new Batch(bytes, bytes.length, first, null);
         }
         int length = first.size();
         int count = 1;
         if (!first.closeAfter()) {
             for (Outgoing next : queue) {
-                if (next.isSlowConsumerMarker() || length + next.size() > config.maxBatchBytes()) {
+                if (next.isResumeNotice() || length + next.size() > config.maxBatchBytes()) {
                     break;
                 }
                 length += next.size();
@@ -590,6 +608,11 @@ final class StompConnection implements SubscriptionTarget {
             if (now - closingSinceMillis > config.sendTimeout().toMillis()) {
                 closeSession(CloseStatus.SESSION_NOT_RELIABLE);
             }
+            return;
+        }
+        Caller who = caller;
+        if (who != null && who.expiredAt(now)) {
+            credentialExpired(who);
             return;
         }
         long expect = expectEveryMillis;

@@ -17,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +143,30 @@ class HttpTransportsIT {
         await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e[1].contains(bobs.eventId())));
         assertThat(events).allSatisfy(e -> assertThat(e[1]).contains("\"owner\":\"bob\""));
         reader.interrupt();
+    }
+
+    @Test
+    void shouldAdmitAJwtOnSseAndLongPollAndEndTheStreamWhenItExpires() throws Exception {
+        Instant expiry = Instant.now().plusSeconds(5);
+        String jwt = RunningBroadcaster.jwt("alice-sse", List.of("alice"), expiry);
+        EventNotification alices = event("alice/sse-jwt.main");
+        producer.send(event("bob/sse-jwt.main"));
+        producer.send(alices);
+        producer.flush();
+        List<String[]> events = new CopyOnWriteArrayList<>();
+
+        Thread reader = sseReader("/api/events/stream?replay_from=earliest", jwt, null, events);
+
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e[1].contains(alices.eventId())));
+        JsonNode polled = FleetJson.mapper().readTree(get("/api/events?replay_from=earliest&limit=1000&agent_ids=*", jwt).body());
+        assertThat(polled.get("events")).isNotEmpty().allSatisfy(e -> assertThat(e.get("agent").get("owner").asString()).isEqualTo("alice"));
+        await().atMost(WAIT).until(() -> !reader.isAlive()); // the server ends the stream at expiry
+        assertThat(Instant.now()).isAfterOrEqualTo(expiry.truncatedTo(ChronoUnit.SECONDS));
+        assertThat(events.get(events.size() - 1)[1]).contains("credential expired at");
+        assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e[1]).contains("\"owner\":\"alice\""));
+        HttpResponse<String> expired = get("/api/events", jwt);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("invalid JWT").contains("expired");
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +221,43 @@ class StompSubscriptionIT {
         assertThat(probe.messages).allSatisfy(f -> assertThat(f.header("event-type"))
                 .isEqualTo(f.header("subscription").equals("failures") ? "AGENT_FAILURE" : "TASK_COMPLETION"));
         probe.close();
+    }
+
+    @Test
+    void shouldAdmitAJwtWithTheScopeOfItsClaimsAndEndTheConnectionWhenItExpiresWithResumeTokens() {
+        StompProbe lasting = subscribed(RunningBroadcaster.jwt("alice-agent", List.of("alice"), Instant.now().plusSeconds(600)),
+                "agent-ids", "*");
+        Instant expiry = Instant.now().plusSeconds(6);
+        StompProbe expiring = subscribed(RunningBroadcaster.jwt("alice-short", List.of("alice"), expiry), "agent-ids", "*");
+        awaitLive(expiring); // it has received frames before it expires, so its resume token is a frame's
+        StompProbe forged = StompProbe.connect(broadcaster.stompUrl(),
+                RunningBroadcaster.jwt("alice-agent", List.of("alice"), Instant.now().plusSeconds(600)) + "x");
+        awaitLive(lasting);
+        EventNotification alices = event(EventType.AGENT_FAILURE, "alice/jwt.main");
+        EventNotification bobs = event(EventType.AGENT_FAILURE, "bob/jwt.main");
+        EventNotification sentinel = event(EventType.AGENT_FAILURE, "alice/jwt-sentinel.main");
+
+        produceThenSentinel(List.of(alices, bobs), sentinel, lasting);
+
+        assertThat(lasting.eventIds()).endsWith(alices.eventId(), sentinel.eventId()).doesNotContain(bobs.eventId());
+        await().atMost(WAIT).until(() -> forged.firstError() != null);
+        assertThat(forged.firstError()).startsWith("invalid JWT");
+        // expiry (exp has whole seconds): an ERROR with the resume token of the last frame received, then the close
+        await().atMost(WAIT).until(() -> expiring.firstError() != null);
+        assertThat(Instant.now()).isAfterOrEqualTo(expiry.truncatedTo(ChronoUnit.SECONDS));
+        assertThat(expiring.firstError()).startsWith("credential expired at");
+        String resumeToken = expiring.errors.get(0).header("resume-token");
+        assertThat(resumeToken).isNotNull().isEqualTo(expiring.lastToken());
+        EventNotification later = event(EventType.AGENT_FAILURE, "alice/after-expiry.main");
+        producer.send(later);
+        producer.flush();
+        StompProbe resumed = subscribed(RunningBroadcaster.ALICE, "agent-ids", "*", "resume-token", resumeToken);
+        await().atMost(WAIT).until(() -> resumed.eventIds().contains(later.eventId()));
+        assertThat(resumed.eventIds()).doesNotContainAnyElementsOf(expiring.eventIds()).doesNotHaveDuplicates();
+        lasting.close();
+        expiring.close();
+        forged.close();
+        resumed.close();
     }
 
     @Test
