@@ -15,6 +15,7 @@ public final class BroadcasterMetrics {
     private final Counter poisonRecords;
     private final Counter protocolErrors;
     private final Counter limitRefusals;
+    private final Counter credentialExpiries;
     private final AtomicInteger subscriptions = new AtomicInteger();
 
     public BroadcasterMetrics(MeterRegistry registry) {
@@ -33,6 +34,8 @@ public final class BroadcasterMetrics {
                 .description("STOMP ERROR frames and HTTP 400s sent for client mistakes").register(registry);
         limitRefusals = Counter.builder("fleet.broadcaster.limit.refusals")
                 .description("Connections or subscriptions refused by a protection limit").register(registry);
+        credentialExpiries = Counter.builder("fleet.broadcaster.credential.expiries")
+                .description("Connections ended because their JWT expired (the client got its resume tokens)").register(registry);
         registry.gauge("fleet.broadcaster.subscriptions", subscriptions);
     }
 
@@ -46,6 +49,10 @@ public final class BroadcasterMetrics {
 
     public void slowConsumerDropped() {
         slowConsumerDrops.increment();
+    }
+
+    public void credentialExpired() {
+        credentialExpiries.increment();
     }
 
     public void replayStarted() {

@@ -105,6 +105,7 @@ final class SseConnection implements SubscriptionTarget {
 
     /** No new events; what is queued is still sent, then an error event; the stream ends. */
     private void credentialExpired() {
+        metrics.credentialExpired();
         Subscription current = subscription;
         if (current != null) {
             current.close();

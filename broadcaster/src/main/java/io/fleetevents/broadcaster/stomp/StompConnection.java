@@ -408,6 +408,7 @@ final class StompConnection implements SubscriptionTarget {
                     + ": reconnect with a fresh token and SUBSCRIBE with resume-token to continue"));
             startClosing();
         }
+        context.metrics().credentialExpired();
         kick();
         log.info("ending STOMP connection {} ({}): credential expired", session.getId(), who.name());
     }

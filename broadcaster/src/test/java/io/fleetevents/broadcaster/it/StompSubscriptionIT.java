@@ -246,6 +246,8 @@ class StompSubscriptionIT {
         await().atMost(WAIT).until(() -> expiring.firstError() != null);
         assertThat(Instant.now()).isAfterOrEqualTo(expiry.truncatedTo(ChronoUnit.SECONDS));
         assertThat(expiring.firstError()).startsWith("credential expired at");
+        assertThat(broadcaster.bean(MeterRegistry.class).get("fleet.broadcaster.credential.expiries").counter().count())
+                .isEqualTo(1.0);
         String resumeToken = expiring.errors.get(0).header("resume-token");
         assertThat(resumeToken).isNotNull().isEqualTo(expiring.lastToken());
         EventNotification later = event(EventType.AGENT_FAILURE, "alice/after-expiry.main");
