@@ -1,18 +1,31 @@
 package io.fleetevents.broadcaster.auth;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.JWTProcessor;
 import io.fleetevents.broadcaster.BroadcasterProperties;
 import io.fleetevents.schemas.AgentPattern;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -31,6 +44,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 public final class JwtVerifier {
 
     private static final String KEY = "broadcaster.auth.jwt.";
+    private static final int KEY_SET_TIMEOUT_MILLIS = 2_000;
+    private static final int KEY_SET_SIZE_LIMIT = 512 * 1024;
 
     private final JwtDecoder decoder;
     private final BroadcasterProperties.Jwt config;
@@ -73,11 +88,7 @@ public final class JwtVerifier {
             if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
                 throw new IllegalArgumentException(KEY + "jwk-set-uri: must be an http(s) URL, was '" + config.jwkSetUri() + "'");
             }
-            decoder = NimbusJwtDecoder.withJwkSetUri(config.jwkSetUri().toString())
-                    .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.RS384,
-                            SignatureAlgorithm.RS512, SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.ES512,
-                            SignatureAlgorithm.PS256)))
-                    .build();
+            decoder = new NimbusJwtDecoder(keySetProcessor(config.jwkSetUri()));
         }
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(new JwtTimestampValidator(config.clockSkew()));
@@ -89,6 +100,31 @@ public final class JwtVerifier {
         }
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
         return new JwtVerifier(decoder, config);
+    }
+
+    /**
+     * Verifies signatures with the issuer's key set, fetched with bounded timeouts (a CONNECT waits at most
+     * {@value #KEY_SET_TIMEOUT_MILLIS} ms per attempt for a slow issuer, never indefinitely) and cached by Nimbus
+     * (refreshed ahead of expiry, re-fetched at most at its rate limit when an unknown key id appears). Accepts
+     * {@code typ} {@code JWT}, {@code at+jwt} (RFC 9068 access tokens) or none; the claims are left to the
+     * validators.
+     */
+    private static JWTProcessor<SecurityContext> keySetProcessor(URI jwkSetUri) {
+        URL url;
+        try {
+            url = jwkSetUri.toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(KEY + "jwk-set-uri: not a URL: " + e.getMessage(), e);
+        }
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(url,
+                new DefaultResourceRetriever(KEY_SET_TIMEOUT_MILLIS, KEY_SET_TIMEOUT_MILLIS, KEY_SET_SIZE_LIMIT)).build();
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+                JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
+                JWSAlgorithm.ES384, JWSAlgorithm.ES512), keys));
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        processor.setJWTClaimsSetVerifier((claims, context) -> { }); // Spring's validators decide on the claims
+        return processor;
     }
 
     /** Whether {@code token} has the shape of a JWS compact serialization (three dot-separated parts). */

@@ -2,6 +2,7 @@ package io.fleetevents.broadcaster.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -27,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,33 @@ class JwtVerifierTest {
             assertRejected(verifier, sign(header, new RSASSASigner(stranger), c -> { }), "invalid JWT");
             assertRejected(verifier, hs256(SECRET, c -> { }), "invalid JWT");
         } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldRefuseRatherThanHangWhenTheIssuersKeySetDoesNotAnswer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            try {
+                release.await(); // never answers while the test waits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        try {
+            JwtVerifier verifier = JwtVerifier.of(config(ISSUER,
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks"), null, null));
+            RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+            String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new RSASSASigner(key), c -> { });
+
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertRejected(verifier, token, "JWT could not be verified"));
+        } finally {
+            release.countDown();
             server.stop(0);
         }
     }
