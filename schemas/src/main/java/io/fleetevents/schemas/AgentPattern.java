@@ -42,11 +42,7 @@ public record AgentPattern(String pattern) {
 
     /** Whether the pattern matches any identity of the event's agent (UUID, key or path). */
     public boolean matches(EventNotification event) {
-        if (matches(event.agentId())) {
-            return true;
-        }
-        AgentRef agent = event.agent();
-        return agent != null && (matches(agent.key()) || matches(agent.path()));
+        return matches(EventRoute.of(event));
     }
 
     /** Whether the pattern matches any identity of the routed event's agent (UUID, key or path). */

@@ -11,7 +11,7 @@ import tools.jackson.core.JsonToken;
  * about no agent. A broadcaster passes on the event's JSON exactly as it was on the topic, so this is all it needs
  * of it; {@link #readCanonical} takes it off the wire without building the event.
  *
- * @param hasAgent      whether the event carries an {@code agent} object (then {@code agentKey} is not null)
+ * @param agentKey      the {@code agent.key}; null exactly when the event carries no {@code agent} object
  * @param capacityScope {@code metadata.scope} when it is a string, else null
  */
 public record EventRoute(
@@ -19,7 +19,6 @@ public record EventRoute(
         EventType eventType,
         EventSeverity severity,
         String agentId,
-        boolean hasAgent,
         String agentKey,
         String agentPath,
         String owner,
@@ -29,16 +28,18 @@ public record EventRoute(
     public EventRoute {
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(severity, "severity");
-        if (hasAgent) {
-            Objects.requireNonNull(agentKey, "agentKey");
-        }
+    }
+
+    /** Whether the event carries an {@code agent} object. */
+    public boolean hasAgent() {
+        return agentKey != null;
     }
 
     /** The route of a decoded event. */
     public static EventRoute of(EventNotification event) {
         AgentRef agent = event.agent();
         Object scope = event.metadata().get("scope");
-        return new EventRoute(event.eventId(), event.eventType(), event.severity(), event.agentId(), agent != null,
+        return new EventRoute(event.eventId(), event.eventType(), event.severity(), event.agentId(),
                 agent == null ? null : agent.key(), agent == null ? null : agent.path(),
                 agent == null ? null : agent.owner(), agent == null ? null : agent.organization(),
                 scope instanceof String text ? text : null);
@@ -88,7 +89,6 @@ public record EventRoute(
         private EventType eventType;
         private EventSeverity severity;
         private String agentId;
-        private boolean hasAgent;
         private String agentKey;
         private String agentPath;
         private String owner;
@@ -135,7 +135,7 @@ public record EventRoute(
                     || (seen & (TIMESTAMP | MESSAGE)) != (TIMESTAMP | MESSAGE)) {
                 return null;
             }
-            return new EventRoute(eventId, eventType, severity, agentId, hasAgent, agentKey, agentPath, owner,
+            return new EventRoute(eventId, eventType, severity, agentId, agentKey, agentPath, owner,
                     organization, capacityScope);
         }
 
@@ -222,7 +222,6 @@ public record EventRoute(
                     default -> { } // workspace_id and template: not part of the route
                 }
             }
-            hasAgent = true;
             return agentKey != null && !agentKey.isBlank();
         }
     }

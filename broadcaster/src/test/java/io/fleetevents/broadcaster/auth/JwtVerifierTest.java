@@ -70,7 +70,7 @@ class JwtVerifierTest {
     }
 
     private static EventRoute agentOf(String owner, String organization) {
-        return new EventRoute("e", EventType.AGENT_FAILURE, EventSeverity.CRITICAL, "id-" + owner, true,
+        return new EventRoute("e", EventType.AGENT_FAILURE, EventSeverity.CRITICAL, "id-" + owner,
                 "dep:ws-" + owner + "/main", owner + "/ws.main", owner, organization, null);
     }
 

@@ -40,9 +40,9 @@ class TokenScopeTest {
 
     @Test
     void shouldPermitEventsAboutNoAgentOnlyToTheWholeFleetOrTheirOrganization() {
-        EventRoute acme = new EventRoute("c1", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, false, null, null,
+        EventRoute acme = new EventRoute("c1", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, null, null,
                 null, null, "org/acme");
-        EventRoute fleet = new EventRoute("c2", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, false, null, null,
+        EventRoute fleet = new EventRoute("c2", EventType.CAPACITY_WARNING, EventSeverity.WARNING, null, null, null,
                 null, null, "fleet");
 
         assertThat(new TokenScope(Set.of(), Set.of("acme"), List.of()).permits(acme)).isTrue();
