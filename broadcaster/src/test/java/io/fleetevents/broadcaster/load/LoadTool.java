@@ -41,7 +41,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * <p>Arguments: {@code --subscribers 10000 --rate 20 --seconds 30 --replay-events 200000 --server-heap 2g
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
- * e.g. for profiling; {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's, {@code --client netty} on
+ * e.g. for profiling (unless they pick a collector, the server runs G1 with {@link #DEFERRED_G1_REFINEMENT} on Java 17–19;
+ * {@code --g1-refinement concurrent} keeps G1's default); {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's, {@code --client netty} on
  * Netty's (the lightest of the three);
  * {@code --warmup-seconds 30}: deliveries before the measured ones (JIT and GC settle);
  * {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
@@ -164,12 +165,27 @@ public final class LoadTool {
                 Topics.FLEET_EVENTS.keySerde().serializer(), Topics.FLEET_EVENTS.valueSerde().serializer());
     }
 
+    /**
+     * The broadcaster's recommended G1 settings on Java 17–19 (docs/operating.md): dirty cards are refined in the
+     * young pause, once per card, instead of concurrently each time a connection's card is dirtied again (~9 % of
+     * the server's CPU at 50,000 deliveries/s). Java 20 reworked refinement and dropped these flags.
+     */
+    static final List<String> DEFERRED_G1_REFINEMENT = List.of("-XX:-G1UseAdaptiveConcRefinement",
+            "-XX:G1ConcRefinementGreenZone=2048", "-XX:G1ConcRefinementYellowZone=4096", "-XX:G1ConcRefinementRedZone=8192");
+
     private Process startServer(boolean baseline, int port, String bootstrap, String topic) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + args.getOrDefault("server-heap", "2g")));
         String extra = args.getOrDefault("server-jvm", "").trim();
         if (!extra.matches(".*-XX:\\+Use\\w*GC.*")) {
             command.add("-XX:+UseG1GC"); // unless --server-jvm picks a collector
+            String refinement = args.getOrDefault("g1-refinement", "deferred");
+            if (!refinement.equals("deferred") && !refinement.equals("concurrent")) {
+                throw new IllegalArgumentException("--g1-refinement must be deferred or concurrent, not " + refinement);
+            }
+            if (refinement.equals("deferred") && Runtime.version().feature() < 20) {
+                command.addAll(DEFERRED_G1_REFINEMENT);
+            }
         }
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
@@ -186,6 +202,7 @@ public final class LoadTool {
                     "--broadcaster.limits.connects-per-second=100000", "--broadcaster.limits.max-connections-per-token=100000",
                     "--logging.level.root=WARN"));
         }
+        System.out.println("server JVM options: " + String.join(" ", command.subList(1, command.indexOf("-cp"))));
         return new ProcessBuilder(command).inheritIO().start();
     }
 
