@@ -66,6 +66,13 @@ public final class KafkaTestBroker {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Creates a topic named {@code prefix} plus a random suffix, and returns its name. */
+    public static String newTopic(String prefix, int partitions) {
+        String name = uniqueTopic(prefix);
+        createTopic(name, partitions);
+        return name;
+    }
+
     /** Creates a topic (replication 1) if it does not exist, and waits until it does. */
     public static void createTopic(String name, int partitions) {
         createTopic(name, partitions, Map.of());

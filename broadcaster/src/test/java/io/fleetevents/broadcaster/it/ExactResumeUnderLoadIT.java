@@ -36,8 +36,7 @@ class ExactResumeUnderLoadIT {
 
     @BeforeAll
     static void start() {
-        topic = KafkaTestBroker.uniqueTopic("exact-events");
-        KafkaTestBroker.createTopic(topic, 3);
+        topic = KafkaTestBroker.newTopic("exact-events", 3);
         first = RunningBroadcaster.start(topic, Map.of());
         second = RunningBroadcaster.start(topic, Map.of("broadcaster.stomp.send-buffer-frames", "16",
                 "broadcaster.stomp.send-buffer-bytes", "65536"));

@@ -41,8 +41,7 @@ class HttpTransportsIT {
 
     @BeforeAll
     static void start() {
-        topic = KafkaTestBroker.uniqueTopic("http-events");
-        KafkaTestBroker.createTopic(topic, 2);
+        topic = KafkaTestBroker.newTopic("http-events", 2);
         broadcaster = RunningBroadcaster.start(topic, Map.of());
         producer = new EventProducer(topic);
     }

@@ -38,8 +38,7 @@ class StompSubscriptionIT {
 
     @BeforeAll
     static void start() {
-        topic = KafkaTestBroker.uniqueTopic("stomp-events");
-        KafkaTestBroker.createTopic(topic, 1);
+        topic = KafkaTestBroker.newTopic("stomp-events", 1);
         broadcaster = RunningBroadcaster.start(topic, Map.of());
         producer = new EventProducer(topic);
     }

@@ -34,8 +34,7 @@ class StuckClientIT {
 
     @BeforeAll
     static void start() {
-        topic = KafkaTestBroker.uniqueTopic("stuck-events");
-        KafkaTestBroker.createTopic(topic, 3);
+        topic = KafkaTestBroker.newTopic("stuck-events", 3);
         broadcaster = RunningBroadcaster.start(topic, Map.of(
                 "broadcaster.stomp.send-timeout", "2s",
                 "broadcaster.stomp.socket-send-buffer", "65536",

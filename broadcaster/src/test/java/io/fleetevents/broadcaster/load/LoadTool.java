@@ -87,8 +87,7 @@ public final class LoadTool {
         int replayEvents = intArg("replay-events", 200_000);
         boolean baseline = args.getOrDefault("target", "broadcaster").equals("baseline");
         String bootstrap = KafkaTestBroker.bootstrapServers();
-        String topic = KafkaTestBroker.uniqueTopic("load-events");
-        KafkaTestBroker.createTopic(topic, 6);
+        String topic = KafkaTestBroker.newTopic("load-events", 6);
         int port = 18_000 + (int) (Math.random() * 1000);
         System.out.printf("target=%s subscribers=%d rate=%d/s seconds=%d kafka=%s%n",
                 baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, bootstrap);
