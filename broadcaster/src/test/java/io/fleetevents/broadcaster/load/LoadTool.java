@@ -166,7 +166,7 @@ public final class LoadTool {
 
     /**
      * The broadcaster's recommended G1 settings on Java 17–19 (docs/operating.md): dirty cards are refined in the
-     * young pause, once per card, instead of concurrently each time a connection's card is dirtied again (~9 % of
+     * young pause, once per card, instead of concurrently each time a connection's card is dirtied again (~8 % of
      * the server's CPU at 50,000 deliveries/s). Java 20 reworked refinement and dropped these flags.
      */
     static final List<String> DEFERRED_G1_REFINEMENT = List.of("-XX:-G1UseAdaptiveConcRefinement",
