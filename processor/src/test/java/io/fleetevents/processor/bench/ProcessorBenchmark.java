@@ -1,6 +1,7 @@
 package io.fleetevents.processor.bench;
 
 import io.fleetevents.processor.ProcessorConfig;
+import io.fleetevents.processor.snapshot.SnapshotReader;
 import io.fleetevents.processor.topology.ProcessorTopology;
 import io.fleetevents.processor.topology.StreamsSettings;
 import io.fleetevents.processor.topology.TopologyListener;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 
 /**
  * The processor benchmark. On a real broker (KAFKA_BOOTSTRAP_SERVERS — preferably a broker in its own process, so it
@@ -42,6 +45,11 @@ import org.apache.kafka.streams.KafkaStreams;
  *       (5) so one scheduler hiccup does not decide its rate) and with the real topology (the configured guarantee,
  *       exactly_once_v2 by default; rate from committed offsets), the order rotating every round; prints each
  *       round's ratio, its benchmark-JVM CPU per record, and the median ratio — the figure;</li>
+ *   <li>in the same rounds, unless {@code bench.floors=false}, four references on the same input: a plain consumer
+ *       that also runs {@link SnapshotReader} on every value, and the {@link FloorTopologies} (Streams with the
+ *       same settings but none of the processor's work; then with the required store write and outputs, without and
+ *       with reading the snapshot) — the
+ *       ratios those reach bound what any implementation of the design reaches on this machine;</li>
  *   <li>feeds a fresh topology at {@code bench.rate} snapshots/s for {@code bench.seconds} and measures
  *       snapshot→event latency (producer CreateTime to receipt by a read_committed consumer) p50/p99/max.</li>
  * </ol>
@@ -56,6 +64,7 @@ public final class ProcessorBenchmark {
 
     private final String bootstrap;
     private final String guarantee;
+    private final SnapshotReader reader = new SnapshotReader();
     /** Passes over the input the last plain-consumer measurement made (its CPU is divided by them). */
     private int lastPlainPasses = 1;
 
@@ -91,55 +100,80 @@ public final class ProcessorBenchmark {
             KafkaTestBroker.createTopic(warm, PARTITIONS, Map.of("compression.type", "producer"));
             bench.produce(warm, workload, records, warmRecords, 0);
             for (int w = 0; w < warmRounds; w++) {
-                Measured c = bench.measure(() -> bench.plainConsumerRate(warm, warmRecords));
-                Measured t = bench.measure(() -> bench.topologyRate(warm, warmRecords, overrides("")));
+                Measured c = bench.measure(() -> bench.plainConsumerRate(warm, warmRecords, false));
+                Measured t = bench.measure(() -> bench.topologyRate(warm, warmRecords, overrides(""), ProcessorTopology::build));
                 System.out.printf(Locale.ROOT, "warm-up %d (not counted): plain %,.0f/s, topology %,.0f/s%n",
                         w + 1, c.rate(), t.rate());
             }
         }
 
-        // Measured rounds: the plain consumer and each topology variant run one after the other on the same input,
-        // the order rotating every round; each round's ratio pairs runs minutes apart at most, and the median over
-        // the rounds is the figure. Variants: -Dbench.variants="default|producer.linger.ms=5,..." (same-run A/B).
+        // Measured rounds: the plain consumer, each topology variant and the references run one after the other on
+        // the same input, the order rotating every round; each round's ratio pairs runs minutes apart at most, and
+        // the median over the rounds is the figure. Variants: -Dbench.variants="default|producer.linger.ms=5,..."
+        // (same-run A/B). References (-Dbench.floors=false to skip): a consumer that only parses, and the
+        // FloorTopologies — what Streams with the required guarantee, store and outputs costs without our code.
         String[] variants = System.getProperty("bench.variants", "default").split("\\|");
         int rounds = Integer.getInteger("bench.rounds", 5);
-        int paths = variants.length + 1;
+        List<String> names = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
+        names.add("plain");
+        runs.add(() -> bench.plainConsumerRate(input, records, false));
+        for (String variant : variants) {
+            names.add(variant);
+            runs.add(() -> bench.topologyRate(input, records, overrides(variant), ProcessorTopology::build));
+        }
+        int references = 0;
+        if (Boolean.parseBoolean(System.getProperty("bench.floors", "true"))) {
+            String floorOutput = KafkaTestBroker.newTopic("bench-floor-events", PARTITIONS);
+            names.add("reference: consumer + SnapshotReader only");
+            runs.add(() -> bench.plainConsumerRate(input, records, true));
+            names.add("reference: Streams, empty processor");
+            runs.add(() -> bench.topologyRate(input, records, overrides(""),
+                    c -> FloorTopologies.passthrough(input)));
+            names.add("reference: Streams, store + 3/8 outputs, no parsing");
+            runs.add(() -> bench.topologyRate(input, records, overrides(""),
+                    c -> FloorTopologies.requiredShape(input, floorOutput, false)));
+            names.add("reference: Streams, SnapshotReader + store + 3/8 outputs");
+            runs.add(() -> bench.topologyRate(input, records, overrides(""),
+                    c -> FloorTopologies.requiredShape(input, floorOutput, true)));
+            references = 4;
+        }
+        int paths = names.size();
         double[] plainRates = new double[rounds];
-        double[][] topoRates = new double[variants.length][rounds];
-        double[][] ratios = new double[variants.length][rounds];
-        double[][] cpuRatios = new double[variants.length][rounds];
+        double[][] rates = new double[paths][rounds];
+        double[][] ratios = new double[paths][rounds];
+        double[][] cpuRatios = new double[paths][rounds];
         for (int r = 0; r < rounds; r++) {
             Measured[] m = new Measured[paths];
             for (int k = 0; k < paths; k++) {
                 int path = (k + r) % paths;
-                m[path] = path == 0 ? bench.measure(() -> bench.plainConsumerRate(input, records))
-                        : bench.measure(() -> bench.topologyRate(input, records,
-                                overrides(variants[path - 1])));
+                m[path] = bench.measure(runs.get(path));
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                     "round %d (load %.1f): plain %,.0f/s (%.1f us cpu/rec)", r + 1,
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     m[0].rate(), m[0].cpuMicrosPerRecord(records)));
             plainRates[r] = m[0].rate();
-            for (int v = 0; v < variants.length; v++) {
-                Measured t = m[v + 1];
-                topoRates[v][r] = t.rate();
-                ratios[v][r] = t.rate() / m[0].rate();
-                cpuRatios[v][r] = t.cpuMicrosPerRecord(records) / m[0].cpuMicrosPerRecord(records);
-                line.append(String.format(Locale.ROOT, "; [%s] %,.0f/s (%.1f us cpu/rec) ratio %.2f", variants[v],
-                        t.rate(), t.cpuMicrosPerRecord(records), ratios[v][r]));
+            for (int p = 1; p < paths; p++) {
+                Measured t = m[p];
+                rates[p][r] = t.rate();
+                ratios[p][r] = t.rate() / m[0].rate();
+                cpuRatios[p][r] = t.cpuMicrosPerRecord(records) / m[0].cpuMicrosPerRecord(records);
+                line.append(String.format(Locale.ROOT, "; [%s] %,.0f/s (%.1f us cpu/rec) ratio %.2f", names.get(p),
+                        t.rate(), t.cpuMicrosPerRecord(records), ratios[p][r]));
             }
             System.out.println(line);
         }
         System.out.printf(Locale.ROOT, "plain KafkaConsumer median: %,10.0f snapshots/s%n", median(plainRates));
-        for (int v = 0; v < variants.length; v++) {
-            System.out.printf(Locale.ROOT, "topology (%s) [%s] median: %,10.0f snapshots/s%n", guarantee,
-                    variants[v], median(topoRates[v]));
-            System.out.printf(Locale.ROOT, "RATIO [%s] topology / plain consumer = %.2f median of %d rounds (min "
-                            + "%.2f, max %.2f; target >= 0.70); benchmark-JVM CPU per record topology / plain = "
-                            + "%.1fx%n", variants[v], median(ratios[v]), rounds,
-                    Arrays.stream(ratios[v]).min().orElse(0), Arrays.stream(ratios[v]).max().orElse(0),
-                    median(cpuRatios[v]));
+        for (int p = 1; p < paths; p++) {
+            boolean reference = p >= paths - references;
+            System.out.printf(Locale.ROOT, "%s [%s] median: %,10.0f snapshots/s%n",
+                    reference ? "reference" : "topology (" + guarantee + ")", names.get(p), median(rates[p]));
+            System.out.printf(Locale.ROOT, "%s [%s] / plain consumer = %.2f median of %d rounds (min %.2f, max %.2f%s);"
+                            + " benchmark-JVM CPU per record / plain = %.1fx%n", reference ? "ratio" : "RATIO",
+                    names.get(p), median(ratios[p]), rounds, Arrays.stream(ratios[p]).min().orElse(0),
+                    Arrays.stream(ratios[p]).max().orElse(0), reference ? "" : "; target >= 0.70",
+                    median(cpuRatios[p]));
         }
         System.out.println();
 
@@ -178,13 +212,13 @@ public final class ProcessorBenchmark {
      * Reads {@code records} from the beginning as bytes, in passes, until at least {@code bench.plain-min-seconds}
      * (5) have elapsed: a single fast pass lasts under a second and a scheduler hiccup would decide its rate.
      */
-    private double plainConsumerRate(String topic, long records) {
+    private double plainConsumerRate(String topic, long records, boolean parse) {
         long minNanos = (long) (Double.parseDouble(System.getProperty("bench.plain-min-seconds", "5")) * 1e9);
         long total = 0;
         long first = 0;
         do {
             long[] firstBatch = new long[1];
-            total += plainConsumerPass(topic, records, firstBatch);
+            total += plainConsumerPass(topic, records, firstBatch, parse);
             if (first == 0) {
                 first = firstBatch[0];
             }
@@ -193,7 +227,7 @@ public final class ProcessorBenchmark {
         return total / secondsSince(first);
     }
 
-    private long plainConsumerPass(String topic, long records, long[] firstBatch) {
+    private long plainConsumerPass(String topic, long records, long[] firstBatch, boolean parse) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -215,6 +249,9 @@ public final class ProcessorBenchmark {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) {
                     bytes += r.value().length;
+                    if (parse && reader.read(r.value()) == null) {
+                        throw new IllegalStateException("nothing parsed");
+                    }
                     seen++;
                 }
             }
@@ -225,10 +262,11 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private double topologyRate(String input, long records, Map<String, String> variant) throws Exception {
+    private double topologyRate(String input, long records, Map<String, String> variant,
+            Function<ProcessorConfig, Topology> topology) throws Exception {
         String appId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         ProcessorConfig config = config(appId, input, variant);
-        try (KafkaStreams streams = new KafkaStreams(ProcessorTopology.build(config),
+        try (KafkaStreams streams = new KafkaStreams(topology.apply(config),
                 StreamsSettings.of(config, TopologyListener.NONE));
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             streams.start();
