@@ -210,24 +210,13 @@ public final class ProcessorBenchmark {
 
     /**
      * Reads {@code records} from the beginning as bytes, in passes, until at least {@code bench.plain-min-seconds}
-     * (5) have elapsed: a single fast pass lasts under a second and a scheduler hiccup would decide its rate.
+     * (5) have elapsed: a single fast pass lasts under a second and a scheduler hiccup would decide its rate. One
+     * consumer seeks back for every pass: a new consumer per pass added ~0.35 s of set-up (connection, metadata,
+     * offset lookup) to each pass, which halved the measured rate of a 100,000-record pass (124,000 against
+     * 230,000/s on 400,000 records) and flattered every ratio.
      */
     private double plainConsumerRate(String topic, long records, boolean parse) {
         long minNanos = (long) (Double.parseDouble(System.getProperty("bench.plain-min-seconds", "5")) * 1e9);
-        long total = 0;
-        long first = 0;
-        do {
-            long[] firstBatch = new long[1];
-            total += plainConsumerPass(topic, records, firstBatch, parse);
-            if (first == 0) {
-                first = firstBatch[0];
-            }
-        } while (System.nanoTime() - first < minNanos);
-        lastPlainPasses = (int) (total / records);
-        return total / secondsSince(first);
-    }
-
-    private long plainConsumerPass(String topic, long records, long[] firstBatch, boolean parse) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -239,26 +228,32 @@ public final class ProcessorBenchmark {
                 partitions.add(new TopicPartition(topic, p));
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long seen = 0;
-            long bytes = 0;
-            while (seen < records) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                if (firstBatch[0] == 0 && !batch.isEmpty()) {
-                    firstBatch[0] = System.nanoTime();
-                }
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    bytes += r.value().length;
-                    if (parse && reader.read(r.value()) == null) {
-                        throw new IllegalStateException("nothing parsed");
+            long total = 0;
+            long first = 0;
+            do {
+                consumer.seekToBeginning(partitions);
+                long seen = 0;
+                long bytes = 0;
+                while (seen < records) {
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                    if (first == 0 && !batch.isEmpty()) {
+                        first = System.nanoTime();
                     }
-                    seen++;
+                    for (ConsumerRecord<byte[], byte[]> r : batch) {
+                        bytes += r.value().length;
+                        if (parse && reader.read(r.value()) == null) {
+                            throw new IllegalStateException("nothing parsed");
+                        }
+                        seen++;
+                    }
                 }
-            }
-            if (bytes == 0) {
-                throw new IllegalStateException("no bytes read");
-            }
-            return seen;
+                if (bytes == 0) {
+                    throw new IllegalStateException("no bytes read");
+                }
+                total += seen;
+            } while (System.nanoTime() - first < minNanos);
+            lastPlainPasses = (int) (total / records);
+            return total / secondsSince(first);
         }
     }
 
@@ -272,6 +267,7 @@ public final class ProcessorBenchmark {
             streams.start();
             long first = 0;
             long firstCommitted = 0;
+            Map<String, Integer> samples = Boolean.getBoolean("bench.sample-threads") ? new java.util.HashMap<>() : null;
             while (true) {
                 long committed = committed(admin, appId, input);
                 if (committed > 0 && first == 0) {
@@ -279,10 +275,38 @@ public final class ProcessorBenchmark {
                     firstCommitted = committed;
                 }
                 if (committed >= records) {
-                    return (records - firstCommitted) / secondsSince(first);
+                    double rate = (records - firstCommitted) / secondsSince(first);
+                    if (samples != null) {
+                        StringBuilder fetch = new StringBuilder("  main consumers:");
+                        streams.metrics().forEach((name, metric) -> {
+                            if (name.group().equals("consumer-fetch-manager-metrics")
+                                    && !name.tags().containsKey("topic")
+                                    && name.tags().getOrDefault("client-id", "").endsWith("-consumer")
+                                    && !name.tags().get("client-id").contains("restore")
+                                    && List.of("fetch-latency-avg", "fetch-latency-max", "records-per-request-avg",
+                                            "fetch-total", "fetch-size-avg").contains(name.name())) {
+                                fetch.append(' ').append(name.tags().get("client-id")
+                                        .replaceAll(".*StreamThread-", "T")).append(' ').append(name.name())
+                                        .append('=').append(String.format(Locale.ROOT, "%.0f",
+                                                ((Number) metric.metricValue()).doubleValue()));
+                            }
+                        });
+                        System.out.println(fetch);
+                        System.out.println("  stream threads sampled: " + samples.entrySet().stream()
+                                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8).toList());
+                    }
+                    if (Boolean.getBoolean("bench.print-tasks")) {
+                        System.out.println("  tasks per stream thread: " + streams.metadataForLocalThreads().stream()
+                                .map(t -> t.activeTasks().stream().map(a -> a.taskId().toString()).sorted().toList())
+                                .toList() + String.format(Locale.ROOT, " -> %,.0f/s", rate));
+                    }
+                    return rate;
                 }
                 if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException("streams failed: " + streams.state());
+                }
+                if (samples != null && first != 0) {
+                    sampleStreamThreads(samples);
                 }
                 Thread.sleep(20);
             }
@@ -366,6 +390,25 @@ public final class ProcessorBenchmark {
             }
         }
         return map;
+    }
+
+    /** -Dbench.sample-threads=true: where the stream threads are (state and innermost Kafka frame), every 20 ms. */
+    private static void sampleStreamThreads(Map<String, Integer> samples) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (java.lang.management.ThreadInfo info : mx.dumpAllThreads(false, false, 40)) {
+            if (info == null || !info.getThreadName().matches(".*-StreamThread-\\d+")) {
+                continue;
+            }
+            String where = "?";
+            for (StackTraceElement frame : info.getStackTrace()) {
+                if (frame.getClassName().startsWith("org.apache.kafka") || frame.getClassName().startsWith("io.fleetevents")) {
+                    where = frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
+                            + frame.getMethodName();
+                    break;
+                }
+            }
+            samples.merge(info.getThreadState() + " " + where, 1, Integer::sum);
+        }
     }
 
     private long committed(Admin admin, String group, String topic) throws Exception {
