@@ -47,7 +47,21 @@ final class FloorTopologies {
     }
 
     static Topology requiredShape(String input, String output, boolean parse) {
+        return requiredShape(input, output, parse, null);
+    }
+
+    /**
+     * {@link #requiredShape(String, String, boolean)} plus, when {@code idleTopic} is not null, a second sub-topology
+     * reading {@code idleTopic} (kept empty), as the processor's capacity sub-topology reads its mostly idle
+     * repartition topic: the same consumers then also fetch partitions that have no data.
+     */
+    static Topology requiredShape(String input, String output, boolean parse, String idleTopic) {
         Topology topology = new Topology();
+        if (idleTopic != null) {
+            topology.addSource("floor-idle-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                    idleTopic);
+            topology.addProcessor("floor-idle", NothingProcessor::new, "floor-idle-source");
+        }
         topology.addSource("floor-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
         topology.addProcessor("floor-shape", () -> new ShapeProcessor(parse), "floor-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.ByteArray(),
