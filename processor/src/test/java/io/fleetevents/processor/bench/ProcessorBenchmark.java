@@ -42,14 +42,14 @@ import org.apache.kafka.streams.Topology;
  *       {@code bench.warmup} (100000) records), so neither is measured cold;</li>
  *   <li>runs {@code bench.rounds} (5) measured rounds, each reading the same input with a plain
  *       {@code KafkaConsumer} (bytes, no processing, one consumer seeking back for repeated passes until it has
- *       spent {@code bench.plain-min-seconds} (5) reading, timed while reading) and with the real topology (the configured guarantee,
- *       exactly_once_v2 by default; rate from committed offsets), the order rotating every round; prints each
- *       round's ratio, its benchmark-JVM CPU per record, and the median ratio — the figure;</li>
+ *       spent {@code bench.plain-min-seconds} (5) reading, timed while reading) and with the real topology (the
+ *       configured guarantee, exactly_once_v2 by default; rate from committed offsets), the order rotating every
+ *       round; prints each round's ratio, its benchmark-JVM CPU per record, and the median ratio — the figure;</li>
  *   <li>in the same rounds, unless {@code bench.floors=false}, four references on the same input: a plain consumer
  *       that also runs {@link SnapshotReader} on every value, and the {@link FloorTopologies} (Streams with the
  *       same settings but none of the processor's work; then with the required store write and outputs, without and
- *       with reading the snapshot) — the
- *       ratios those reach bound what any implementation of the design reaches on this machine;</li>
+ *       with reading the snapshot) — the ratios those reach bound what any implementation of the design reaches on
+ *       this machine;</li>
  *   <li>feeds a fresh topology at {@code bench.rate} snapshots/s for {@code bench.seconds} and measures
  *       snapshot→event latency (producer CreateTime to receipt by a read_committed consumer) p50/p99/max.</li>
  * </ol>
@@ -101,7 +101,8 @@ public final class ProcessorBenchmark {
             bench.produce(warm, workload, records, warmRecords, 0);
             for (int w = 0; w < warmRounds; w++) {
                 Measured c = bench.measure(() -> bench.plainConsumerRate(warm, warmRecords, false));
-                Measured t = bench.measure(() -> bench.topologyRate(warm, warmRecords, overrides(""), ProcessorTopology::build));
+                Measured t = bench.measure(() -> bench.topologyRate(warm, warmRecords, overrides(""),
+                        ProcessorTopology::build));
                 System.out.printf(Locale.ROOT, "warm-up %d (not counted): plain %,.0f/s, topology %,.0f/s%n",
                         w + 1, c.rate(), t.rate());
             }
@@ -277,7 +278,8 @@ public final class ProcessorBenchmark {
             streams.start();
             long first = 0;
             long firstCommitted = 0;
-            Map<String, Integer> samples = Boolean.getBoolean("bench.sample-threads") ? new java.util.HashMap<>() : null;
+            Map<String, Integer> samples = Boolean.getBoolean("bench.sample-threads")
+                    ? new java.util.HashMap<>() : null;
             while (true) {
                 long committed = committed(admin, appId, input);
                 if (committed > 0 && first == 0) {
@@ -411,8 +413,9 @@ public final class ProcessorBenchmark {
             }
             String where = "?";
             for (StackTraceElement frame : info.getStackTrace()) {
-                if (frame.getClassName().startsWith("org.apache.kafka") || frame.getClassName().startsWith("io.fleetevents")) {
-                    where = frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1) + "."
+                String type = frame.getClassName();
+                if (type.startsWith("org.apache.kafka") || type.startsWith("io.fleetevents")) {
+                    where = type.substring(type.lastIndexOf('.') + 1) + "."
                             + frame.getMethodName();
                     break;
                 }
