@@ -34,7 +34,7 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * Load tool. Starts Kafka (KAFKA_BOOTSTRAP_SERVERS, else an embedded broker in this JVM), a broadcaster in a child
  * JVM (so its heap is measured alone) — or, with {@code --target baseline}, Spring's simple broker publishing
- * in-process — then N STOMP subscribers over the JDK WebSocket client with mixed filters, and a producer at R
+ * in-process — then N STOMP subscribers over Netty's WebSocket client with mixed filters, and a producer at R
  * events/s. Prints connect time, heap per idle connection, deliveries/s, latency p50/p99/max (produce → receipt)
  * and the replay rate of one resuming subscriber.
  *
@@ -42,8 +42,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * --target broadcaster|baseline --clients 4 --server-jvm "-XX:StartFlightRecording=..."}; {@code --clients}: JDK
  * HTTP clients the subscribers are spread over; {@code --server-jvm}: extra JVM options of the server, space-separated,
  * e.g. for profiling (unless they pick a collector, the server runs G1 with {@link #DEFERRED_G1_REFINEMENT} on Java 17–19;
- * {@code --g1-refinement concurrent} keeps G1's default); {@code --client tomcat}: subscribers on Tomcat's WebSocket client instead of the JDK's, {@code --client netty} on
- * Netty's (the lightest of the three);
+ * {@code --g1-refinement concurrent} keeps G1's default); {@code --client netty} (default: the lightest of the three,
+ * it leaves the server the most of the shared machine), {@code --client jdk} or {@code --client tomcat}: the WebSocket
+ * client the subscribers run on;
  * {@code --warmup-seconds 30}: deliveries before the measured ones (JIT and GC settle);
  * {@code --connect-rounds N}: connect and close everyone N - 1 times before the measured round
  * (a warm server); {@code --replay-types AGENT_FAILURE,...}: the replaying subscriber also filters by event type.
@@ -86,11 +87,13 @@ public final class LoadTool {
         int seconds = intArg("seconds", 30);
         int replayEvents = intArg("replay-events", 200_000);
         boolean baseline = args.getOrDefault("target", "broadcaster").equals("baseline");
+        String measuringClient = client(); // a bad --client fails here, before anything starts
         String bootstrap = KafkaTestBroker.bootstrapServers();
         String topic = KafkaTestBroker.newTopic("load-events", 6);
         int port = 18_000 + (int) (Math.random() * 1000);
-        System.out.printf("target=%s subscribers=%d rate=%d/s seconds=%d kafka=%s%n",
-                baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, bootstrap);
+        System.out.printf("target=%s subscribers=%d rate=%d/s seconds=%d client=%s kafka=%s%n",
+                baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, measuringClient,
+                bootstrap);
 
         Process server = startServer(baseline, port, bootstrap, topic);
         try (KafkaProducer<String, EventNotification> producer = producer(bootstrap)) {
@@ -329,13 +332,25 @@ public final class LoadTool {
         return b.append('\n').append('\0').toString();
     }
 
+    /**
+     * {@code --client}: netty (default; with the JDK client the tool took 53 % of the machine at 50,000
+     * deliveries/s and its own queueing set the p99), jdk or tomcat.
+     */
+    private String client() {
+        String client = args.getOrDefault("client", "netty");
+        if (!List.of("netty", "jdk", "tomcat").contains(client)) {
+            throw new IllegalArgumentException("--client must be netty, jdk or tomcat, not " + client);
+        }
+        return client;
+    }
+
     private void connectAll(HttpClient[] clients, int port, int n, boolean baseline, List<Runnable> sockets) throws Exception {
         String path = baseline ? "/baseline" : "/api/events/subscribe";
-        if ("tomcat".equals(args.get("client"))) {
+        if ("tomcat".equals(client())) {
             connectAllTomcat(port, path, n, baseline, sockets);
             return;
         }
-        if ("netty".equals(args.get("client"))) {
+        if ("netty".equals(client())) {
             connectAllNetty(port, path, n, baseline, sockets);
             return;
         }
@@ -639,7 +654,7 @@ public final class LoadTool {
         long start = System.nanoTime();
         Cpu cpu = Cpu.start(server);
         Runnable close;
-        if ("netty".equals(args.get("client"))) {
+        if ("netty".equals(client())) {
             // the same light client as the subscribers: the JDK client's one thread decoding every frame to UTF-16
             // is otherwise what a fast replay measures
             io.netty.channel.EventLoopGroup group = nettyGroup(1);
