@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -178,7 +179,7 @@ class ProtectionLimitsIT {
                 try {
                     attempt.get(20, TimeUnit.SECONDS).abort();
                     accepted++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
                     assertThat(cause).isInstanceOf(WebSocketHandshakeException.class);
                     refusedStatus.add(((WebSocketHandshakeException) cause).getResponse().statusCode());

@@ -58,6 +58,8 @@ public final class LoadTool {
             + "\nheart-beat:0,0\n\n\0";
 
     private final Map<String, String> args;
+    /** {@code --client}: the WebSocket client the subscribers (and the replaying one) run on. */
+    private final String clientKind;
     private final AtomicLong deliveries = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLongArray latencyMillis = new AtomicLongArray(60_001);
@@ -66,6 +68,7 @@ public final class LoadTool {
 
     private LoadTool(Map<String, String> args) {
         this.args = args;
+        this.clientKind = clientArg(args); // a bad --client fails here, before anything starts
     }
 
     public static void main(String[] argv) throws Exception {
@@ -87,12 +90,11 @@ public final class LoadTool {
         int seconds = intArg("seconds", 30);
         int replayEvents = intArg("replay-events", 200_000);
         boolean baseline = args.getOrDefault("target", "broadcaster").equals("baseline");
-        String measuringClient = client(); // a bad --client fails here, before anything starts
         String bootstrap = KafkaTestBroker.bootstrapServers();
         String topic = KafkaTestBroker.newTopic("load-events", 6);
         int port = 18_000 + (int) (Math.random() * 1000);
         System.out.printf("target=%s subscribers=%d rate=%d/s seconds=%d client=%s kafka=%s%n",
-                baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, measuringClient,
+                baseline ? "spring-simple-broker-baseline" : "broadcaster", subscribers, rate, seconds, clientKind,
                 bootstrap);
 
         Process server = startServer(baseline, port, bootstrap, topic);
@@ -336,7 +338,7 @@ public final class LoadTool {
      * {@code --client}: netty (default; with the JDK client the tool took 53 % of the machine at 50,000
      * deliveries/s and its own queueing set the p99), jdk or tomcat.
      */
-    private String client() {
+    private static String clientArg(Map<String, String> args) {
         String client = args.getOrDefault("client", "netty");
         if (!List.of("netty", "jdk", "tomcat").contains(client)) {
             throw new IllegalArgumentException("--client must be netty, jdk or tomcat, not " + client);
@@ -346,11 +348,11 @@ public final class LoadTool {
 
     private void connectAll(HttpClient[] clients, int port, int n, boolean baseline, List<Runnable> sockets) throws Exception {
         String path = baseline ? "/baseline" : "/api/events/subscribe";
-        if ("tomcat".equals(client())) {
+        if ("tomcat".equals(clientKind)) {
             connectAllTomcat(port, path, n, baseline, sockets);
             return;
         }
-        if ("netty".equals(client())) {
+        if ("netty".equals(clientKind)) {
             connectAllNetty(port, path, n, baseline, sockets);
             return;
         }
@@ -654,7 +656,7 @@ public final class LoadTool {
         long start = System.nanoTime();
         Cpu cpu = Cpu.start(server);
         Runnable close;
-        if ("netty".equals(client())) {
+        if ("netty".equals(clientKind)) {
             // the same light client as the subscribers: the JDK client's one thread decoding every frame to UTF-16
             // is otherwise what a fast replay measures
             io.netty.channel.EventLoopGroup group = nettyGroup(1);
