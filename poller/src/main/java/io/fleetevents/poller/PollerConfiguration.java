@@ -1,6 +1,7 @@
 package io.fleetevents.poller;
 
 import io.fleetevents.poller.coder.HttpCoderClient;
+import io.fleetevents.poller.cycle.OptionalReads;
 import io.fleetevents.poller.cycle.PollCycle;
 import io.fleetevents.poller.cycle.PollIds;
 import io.fleetevents.poller.cycle.PollLoop;
@@ -49,6 +50,11 @@ class PollerConfiguration {
         return new PollerHealth();
     }
 
+    @Bean
+    OptionalReads optionalReads(PollerMetrics metrics) {
+        return new OptionalReads(metrics);
+    }
+
     @Bean(destroyMethod = "close")
     HttpCoderClient coderClient(Resolved resolved, PollerMetrics metrics, Clock pollerClock) {
         PollerProperties props = resolved.value();
@@ -71,7 +77,8 @@ class PollerConfiguration {
 
     @Bean
     PollLoop pollLoop(Resolved resolved, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
-                      PollerHealth pollerHealth, PollerMetrics pollerMetrics, Clock pollerClock) {
+                      PollerHealth pollerHealth, PollerMetrics pollerMetrics, Clock pollerClock,
+                      OptionalReads optionalReads) {
         PollerProperties props = resolved.value();
         TickingFields ticking;
         try {
@@ -80,7 +87,7 @@ class PollerConfiguration {
             throw new IllegalStateException("poller.ticking-fields: " + e.getMessage(), e);
         }
         PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
-                props.deployment(), props.cycleTimeout(), pollerClock);
+                props.deployment(), props.cycleTimeout(), pollerClock, optionalReads);
         PollerProperties.Backoff backoff = props.backoff();
         return new PollLoop(cycle, new PollLoop.Settings(props.interval(), backoff.maxFailureWait(),
                 backoff.authRetryInterval(), backoff.maxSlowdown()), new PollIds(pollerClock), pollerHealth,

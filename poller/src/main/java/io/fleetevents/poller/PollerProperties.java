@@ -36,6 +36,7 @@ public record PollerProperties(
         @DefaultValue({"agent.updated_at", "agent.last_connected_at", "agent.latency", "agent.logs_length",
                 "agent.metadata.result", "workspace.updated_at", "workspace.last_used_at",
                 "workspace.latest_build.deadline", "workspace.latest_build.matched_provisioners.most_recently_seen",
+                "workspace.latest_build.updated_at",
                 "task.updated_at"}) List<String> tickingFields,
         @DefaultValue Retry retry,
         @DefaultValue Backoff backoff,

@@ -292,6 +292,36 @@ class PollerIT {
     }
 
     @Test
+    void shouldWriteEveryAgentAndMarkerWithTaskUnknownWhileTheTasksApiAnswers500AndStayUp() throws Exception {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+        String alice = sim.workspaceId("alice/fix-flaky-tests") + "/";
+        String bob = sim.workspaceId("bob/devbox") + "/";
+        String carol = sim.workspaceId("carol/broken") + "/";
+
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 1000).on("/api/v2/tasks"));
+        CycleOutcome outcome = loop(poller).pollOnce();
+        HttpResponse<String> health = get(poller, "/actuator/health");
+
+        assertThat(outcome.complete()).isTrue();
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                outcome.pollId()).size() == PARTITIONS; });
+        assertThat(markers(reader.records(), outcome.pollId()).stream().flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrder(alice + "main", alice + "devcontainer", bob + "main", carol);
+        Map<String, Boolean> unknown = reader.records().stream()
+                .filter(r -> r.value() instanceof AgentSnapshot s && s.pollId() == outcome.pollId())
+                .collect(Collectors.toMap(ConsumerRecord::key, r -> ((AgentSnapshot) r.value()).taskUnknown()));
+        assertThat(unknown).containsOnly(Map.entry(alice + "main", true), Map.entry(alice + "devcontainer", false),
+                Map.entry(bob + "main", true), Map.entry(carol, true));
+        assertThat(poller.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("poller.optional.read.failures").tag("read", "tasks").counter().count()).isEqualTo(1.0);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("UP").contains("degraded").contains("tasks API unavailable since")
+                .contains("500").doesNotContain(sim.token());
+    }
+
+    @Test
     void shouldTreatATasks404AsNoTasksApi() {
         startSim();
         sim.tasksApi(false);

@@ -175,6 +175,10 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
                 Map<String, ObjectNode> byWorkspace = new HashMap<>();
                 for (ObjectNode task : tasks) {
                     JsonNode ws = task.get("workspace_id");
+                    if (ws == null || !ws.isString() || ws.asString().isBlank()) {
+                        // v2.26–2.28 experimental shape: the task id is the workspace id (coder-api.md §16)
+                        ws = path.equals(TASKS_EXPERIMENTAL) ? task.get("id") : null;
+                    }
                     if (ws != null && ws.isString()) {
                         byWorkspace.put(ws.asString(), task);
                     }

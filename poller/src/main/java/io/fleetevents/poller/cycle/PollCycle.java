@@ -1,5 +1,6 @@
 package io.fleetevents.poller.cycle;
 
+import io.fleetevents.poller.coder.CoderAuthException;
 import io.fleetevents.poller.coder.CoderClient;
 import io.fleetevents.poller.coder.CoderException;
 import io.fleetevents.poller.coder.CoderRateLimitedException;
@@ -50,6 +51,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PollCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollCycle.class);
+    /** The name of the Tasks read in {@link OptionalReads} and its metric tag. */
+    public static final String TASKS = "tasks";
     private static final ObjectWriter TREE_WRITER = JsonMapper.builder().build().writer();
 
     private final CoderClient coder;
@@ -59,11 +62,18 @@ public final class PollCycle {
     private final String deployment;
     private final Duration cycleTimeout;
     private final Clock clock;
+    private final OptionalReads optionalReads;
     /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
+        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null));
+    }
+
+    public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
+                     String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads) {
+        this.optionalReads = optionalReads;
         this.coder = coder;
         this.sink = sink;
         this.detector = detector;
@@ -82,7 +92,25 @@ public final class PollCycle {
         Progress progress = new Progress();
         try {
             int partitions = sink.partitions(remaining(deadline));
-            Map<String, ObjectNode> tasks = coder.tasksByWorkspace(deadline).orElse(Map.of());
+            Map<String, ObjectNode> tasks = Map.of();
+            boolean tasksUnknown = false;
+            try {
+                tasks = coder.tasksByWorkspace(deadline).orElse(Map.of());
+                if (optionalReads.succeeded(TASKS)) {
+                    LOG.info("Coder Tasks API readable again; snapshots carry tasks");
+                }
+            } catch (CoderAuthException | CoderRateLimitedException e) {
+                // a rejected token or a rate limit applies to the whole API: the cycle's own policy handles them
+                throw e;
+            } catch (CoderException e) {
+                tasksUnknown = true;
+                if (optionalReads.failed(TASKS, e.getMessage(), clock.instant())) {
+                    LOG.warn("Coder Tasks API unreadable ({}); snapshots say task_unknown until it answers again,"
+                            + " retried every cycle", e.getMessage());
+                }
+            }
+            boolean unknown = tasksUnknown;
+            Map<String, ObjectNode> taskMap = tasks;
             List<List<String>> rosters = new ArrayList<>(partitions);
             for (int p = 0; p < partitions; p++) {
                 rosters.add(new ArrayList<>());
@@ -94,7 +122,7 @@ public final class PollCycle {
             coder.streamWorkspaces(deadline, workspace -> {
                 progress.workspaces++;
                 RawJson workspaceJson = null;
-                for (AgentObservation observation : WorkspaceSplitter.split(workspace, tasks)) {
+                for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown)) {
                     progress.agents++;
                     String key = observation.key();
                     int partition = Partitioning.partition(key, partitions);
@@ -114,7 +142,7 @@ public final class PollCycle {
                             pollId, observedAt, key,
                             observation.agent() == null ? null : raw(observation.agent()),
                             workspaceJson,
-                            observation.task() == null ? null : raw(observation.task()));
+                            observation.task() == null ? null : raw(observation.task()), observation.taskUnknown());
                     acks.add(send(partition, key, snapshot, deadline).handle((ok, error) -> {
                         if (error == null) {
                             detector.written(key, fingerprint, decision, observedAt);

@@ -21,10 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code poller.coder.requests} counter, tags {@code endpoint}, {@code status}</li>
  *   <li>{@code poller.coder.retries} counter, tags {@code endpoint}, {@code reason}</li>
  *   <li>{@code poller.coder.rate.limited} counter: 429 answers</li>
+ *   <li>{@code poller.optional.read.failures} counter, tag {@code read} = tasks: optional reads that failed (the
+ *       cycle went on, snapshots marked {@code task_unknown})</li>
  *   <li>{@code poller.consecutive.failures} gauge, {@code poller.last.success} gauge (epoch seconds)</li>
  * </ul>
  */
-public final class PollerMetrics implements HttpCoderClient.Listener {
+public final class PollerMetrics implements HttpCoderClient.Listener, OptionalReads.Listener {
 
     private final MeterRegistry registry;
     private final AtomicLong workspaces = new AtomicLong();
@@ -82,6 +84,13 @@ public final class PollerMetrics implements HttpCoderClient.Listener {
     public void onRetry(String endpoint, String reason) {
         Counter.builder("poller.coder.retries").tag("endpoint", endpoint).tag("reason", reason)
                 .description("Coder API calls retried after a transient failure").register(registry).increment();
+    }
+
+    @Override
+    public void failed(String read) {
+        Counter.builder("poller.optional.read.failures").tag("read", read)
+                .description("Optional Coder reads that failed; the cycle went on without them").register(registry)
+                .increment();
     }
 
     @Override

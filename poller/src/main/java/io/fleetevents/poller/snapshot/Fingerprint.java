@@ -25,7 +25,9 @@ public final class Fingerprint {
         h = mix(h, 'W');
         h = walk(h, observation.workspace(), ticking.workspace());
         h = mix(h, 'T');
-        h = walk(h, observation.task(), ticking.task());
+        // Unknown is not "no task": the snapshot that says so is written (with task_unknown), and the next known
+        // answer, task or none, is a change again.
+        h = observation.taskUnknown() ? mix(h, 'U') : walk(h, observation.task(), ticking.task());
         return h;
     }
 

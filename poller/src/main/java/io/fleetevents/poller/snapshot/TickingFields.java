@@ -21,6 +21,7 @@ public final class TickingFields {
             "agent.updated_at", "agent.last_connected_at", "agent.latency", "agent.logs_length",
             "agent.metadata.result", "workspace.updated_at", "workspace.last_used_at",
             "workspace.latest_build.deadline", "workspace.latest_build.matched_provisioners.most_recently_seen",
+            "workspace.latest_build.updated_at",
             "task.updated_at");
 
     private final Trie agent = new Trie();

@@ -39,16 +39,26 @@ public final class WorkspaceSplitter {
      * @throws CoderProtocolException when the workspace has no id
      */
     public static List<AgentObservation> split(ObjectNode workspace, Map<String, ObjectNode> tasksByWorkspace) {
+        return split(workspace, tasksByWorkspace, false);
+    }
+
+    /**
+     * Splits {@code workspace}; with {@code tasksUnknown} (the Tasks API failed this cycle) no task is attached and
+     * every observation that could carry one (every top-level agent, or the agent-less observation: which agent a
+     * task names is unknown too) is marked {@code taskUnknown}.
+     */
+    public static List<AgentObservation> split(ObjectNode workspace, Map<String, ObjectNode> tasksByWorkspace,
+                                               boolean tasksUnknown) {
         String workspaceId = workspace.path("id").asString("");
         if (workspaceId.isBlank()) {
             throw new CoderProtocolException("a workspace has no id", 200, null);
         }
         List<ObjectNode> agents = detachAgents(workspace);
         applyStaleAppStatusRule(workspace);
-        ObjectNode task = tasksByWorkspace.get(workspaceId);
+        ObjectNode task = tasksUnknown ? null : tasksByWorkspace.get(workspaceId);
         List<AgentObservation> out = new ArrayList<>(Math.max(1, agents.size()));
         if (agents.isEmpty()) {
-            out.add(new AgentObservation(AgentKeys.key(workspaceId, null), null, workspace, task));
+            out.add(new AgentObservation(AgentKeys.key(workspaceId, null), null, workspace, task, tasksUnknown));
             return out;
         }
         ObjectNode taskAgent = task == null ? null : taskAgent(agents, task);
@@ -59,8 +69,10 @@ public final class WorkspaceSplitter {
                 throw new CoderProtocolException("workspace " + workspaceId + " has an agent with a missing,"
                         + " duplicate or invalid name '" + name + "'", 200, null);
             }
+            JsonNode parent = agent.get("parent_id");
+            boolean topLevel = parent == null || parent.isNull();
             out.add(new AgentObservation(AgentKeys.key(workspaceId, name), agent, workspace,
-                    agent == taskAgent ? task : null));
+                    agent == taskAgent ? task : null, tasksUnknown && topLevel));
         }
         return out;
     }

@@ -45,6 +45,7 @@ class PollCycleTest {
     private static final class FakeCoder implements CoderClient {
         List<ObjectNode> workspaces = new ArrayList<>();
         boolean failAfterListing;
+        RuntimeException tasksFailure;
 
         @Override
         public ListingStats streamWorkspaces(Instant deadline, Consumer<ObjectNode> sink) {
@@ -57,6 +58,9 @@ class PollCycleTest {
 
         @Override
         public Optional<Map<String, ObjectNode>> tasksByWorkspace(Instant deadline) {
+            if (tasksFailure != null) {
+                throw tasksFailure;
+            }
             return Optional.empty();
         }
     }
@@ -104,6 +108,65 @@ class PollCycleTest {
     private final FakeSink sink = new FakeSink();
     private final PollCycle cycle = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
             new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC());
+
+    @Test
+    void shouldWriteEveryAgentAndEveryMarkerWithTaskUnknownWhenTheTasksApiFails() {
+        List<String> failedReads = new ArrayList<>();
+        OptionalReads reads = new OptionalReads(failedReads::add);
+        PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads);
+        ObjectNode withSubAgent = workspace("w1", "main", "devcontainer");
+        ((ObjectNode) withSubAgent.at("/latest_build/resources/0/agents/1")).put("parent_id", "w1-main");
+        coder.workspaces = List.of(withSubAgent, workspace("w2"));
+        coder.tasksFailure = new CoderUnavailableException("Coder answered 500 on tasks: database error", 500, null);
+
+        CycleOutcome outcome = degraded.run(7);
+
+        assertThat(outcome.complete()).isTrue();
+        assertThat(markers()).hasSize(3);
+        assertThat(markers().stream().flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrder("w1/main", "w1/devcontainer", "w2/");
+        assertThat(snapshots()).extracting(AgentSnapshot::agentKey, AgentSnapshot::taskUnknown)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("w1/main", true),
+                        org.assertj.core.groups.Tuple.tuple("w1/devcontainer", false),
+                        org.assertj.core.groups.Tuple.tuple("w2/", true));
+        assertThat(failedReads).containsExactly("tasks");
+        assertThat(reads.degraded()).containsOnlyKeys("tasks");
+        assertThat(reads.degraded().get("tasks").lastError()).contains("500");
+    }
+
+    @Test
+    void shouldClearTheDegradedTasksReadWhenTheTasksApiAnswersAgain() {
+        OptionalReads reads = new OptionalReads(null);
+        PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads);
+        coder.workspaces = List.of(workspace("w1", "main"));
+        coder.tasksFailure = new io.fleetevents.poller.coder.CoderProtocolException("malformed tasks body", 200, null);
+        degraded.run(1);
+
+        coder.tasksFailure = null;
+        CycleOutcome recovered = degraded.run(2);
+
+        assertThat(recovered.complete()).isTrue();
+        assertThat(reads.degraded()).isEmpty();
+        assertThat(snapshots()).extracting(AgentSnapshot::taskUnknown).containsExactly(true, false);
+    }
+
+    @Test
+    void shouldStillFailTheCycleWhenTheTasksApiRejectsTheToken() {
+        coder.workspaces = List.of(workspace("w1", "main"));
+        coder.tasksFailure = new io.fleetevents.poller.coder.CoderAuthException("Coder answered 401 on tasks", 401);
+
+        CycleOutcome outcome = cycle.run(1);
+
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.reason()).isEqualTo("auth");
+        assertThat(sink.records).isEmpty();
+    }
+
+    private List<AgentSnapshot> snapshots() {
+        return sink.records.stream().filter(r -> r instanceof AgentSnapshot).map(r -> (AgentSnapshot) r).toList();
+    }
 
     private List<CycleMarker> markers() {
         return sink.records.stream().filter(r -> r instanceof CycleMarker).map(r -> (CycleMarker) r).toList();

@@ -40,6 +40,29 @@ class ChangeDetectionTest {
     }
 
     @Test
+    void shouldIgnoreAnActivityBumpOfTheLatestBuildsUpdatedAt() throws IOException {
+        ObjectNode before = WorkspaceSplitterTest.exampleWorkspace();
+        ObjectNode bumped = WorkspaceSplitterTest.exampleWorkspace();
+        ((ObjectNode) bumped.path("latest_build")).put("updated_at", "2026-03-02T10:15:00.003Z");
+
+        assertThat(Fingerprint.of(observe(bumped), ticking)).isEqualTo(Fingerprint.of(observe(before), ticking));
+    }
+
+    @Test
+    void shouldTellAnUnknownTaskFromNoTaskAndFromAKnownTask() throws IOException {
+        String wsId = "3f1c2a9e-5b7d-4c1e-9a2b-6d8e0f4a1b23";
+        long none = Fingerprint.of(observe(WorkspaceSplitterTest.exampleWorkspace()), ticking);
+        long known = Fingerprint.of(WorkspaceSplitter.split(WorkspaceSplitterTest.exampleWorkspace(),
+                Map.of(wsId, WorkspaceSplitterTest.exampleTask())).get(0), ticking);
+        AgentObservation unknown = WorkspaceSplitter.split(WorkspaceSplitterTest.exampleWorkspace(),
+                Map.of(wsId, WorkspaceSplitterTest.exampleTask()), true).get(0);
+
+        assertThat(unknown.taskUnknown()).isTrue();
+        assertThat(unknown.task()).isNull();
+        assertThat(Fingerprint.of(unknown, ticking)).isNotIn(none, known);
+    }
+
+    @Test
     void shouldIgnoreTickingFieldsInsideArraysButNotTheirSiblings() throws IOException {
         ObjectNode before = WorkspaceSplitterTest.exampleWorkspace();
         agentOf(before).putArray("metadata").addObject().put("description", "cpu").putObject("result")
