@@ -87,7 +87,8 @@ class PollerConfiguration {
             throw new IllegalStateException("poller.ticking-fields: " + e.getMessage(), e);
         }
         PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
-                props.deployment(), props.cycleTimeout(), pollerClock, optionalReads);
+                props.deployment(), props.cycleTimeout(), pollerClock, optionalReads,
+                props.departures().maxDeletedWorkspaceReads());
         PollerProperties.Backoff backoff = props.backoff();
         return new PollLoop(cycle, new PollLoop.Settings(props.interval(), backoff.maxFailureWait(),
                 backoff.authRetryInterval(), backoff.maxSlowdown()), new PollIds(pollerClock), pollerHealth,

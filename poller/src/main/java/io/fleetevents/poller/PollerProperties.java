@@ -24,6 +24,7 @@ import org.springframework.core.env.PropertyResolver;
  * @param topic          the snapshot topic
  * @param kafka          the Kafka client
  * @param health         when the actuator health turns DOWN
+ * @param departures     how agents hidden by a stop, delete or rebuild are explained in the cycle markers
  * @param autostart      start polling when the app starts (default true; false: cycles run only when called)
  */
 @ConfigurationProperties("poller")
@@ -43,6 +44,7 @@ public record PollerProperties(
         @DefaultValue TopicSettings topic,
         @DefaultValue Kafka kafka,
         @DefaultValue Health health,
+        @DefaultValue Departures departures,
         @DefaultValue("true") boolean autostart) {
 
     public PollerProperties {
@@ -80,7 +82,7 @@ public record PollerProperties(
                 first(env.getProperty("KAFKA_BOOTSTRAP_SERVERS"), "localhost:9092")));
         return new PollerProperties(resolvedCoder, resolvedDeployment, interval, cycleTimeout, fullRefresh,
                 tickingFields, retry, backoff, topic, new Kafka(bootstrap, kafka.clientId(), kafka.producer()), health,
-                autostart);
+                departures, autostart);
     }
 
     private static String first(String value, String fallback) {
@@ -243,6 +245,24 @@ public record PollerProperties(
             if (maxConsecutiveFailures < 1) {
                 throw new IllegalArgumentException("poller.health.max-consecutive-failures must be >= 1, was "
                         + maxConsecutiveFailures);
+            }
+        }
+    }
+
+    /**
+     * Departures: why an agent present in the last complete cycle is absent from this one (cycle marker
+     * {@code departures}).
+     *
+     * @param maxDeletedWorkspaceReads workspaces that left the list without a delete build seen are read once by id
+     *                                 ({@code GET /api/v2/workspaces/{id}?include_deleted=true}) to find the build
+     *                                 that explains it; at most this many per cycle (default 20; 0 = never); beyond
+     *                                 it their agents' absence stays unexplained ({@code vanished})
+     */
+    public record Departures(@DefaultValue("20") int maxDeletedWorkspaceReads) {
+        public Departures {
+            if (maxDeletedWorkspaceReads < 0) {
+                throw new IllegalArgumentException("poller.departures.max-deleted-workspace-reads must be >= 0, was "
+                        + maxDeletedWorkspaceReads);
             }
         }
     }

@@ -27,6 +27,17 @@ public interface CoderClient {
      */
     Optional<Map<String, ObjectNode>> tasksByWorkspace(Instant deadline);
 
+    /**
+     * One workspace by id, deleted ones included ({@code GET /api/v2/workspaces/{id}?include_deleted=true}): what
+     * explains a workspace that left the list. Empty when Coder does not know it (404/410) or this client cannot
+     * read single workspaces.
+     *
+     * @throws CoderException when it cannot be read
+     */
+    default Optional<ObjectNode> workspaceIncludingDeleted(String workspaceId, Instant deadline) {
+        return Optional.empty();
+    }
+
     /** What a completed workspace listing reported. */
     record ListingStats(int reportedCount, int delivered, int requests) {
     }

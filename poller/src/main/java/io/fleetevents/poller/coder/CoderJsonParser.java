@@ -51,6 +51,21 @@ public final class CoderJsonParser {
         return tasks;
     }
 
+    /** Parses one JSON object (a single workspace or agent). */
+    public ObjectNode object(InputStream body) {
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new CoderProtocolException("expected a JSON object", 200, null);
+            }
+            return (ObjectNode) node;
+        } catch (JacksonIOException e) {
+            throw new CoderUnavailableException("reading an object failed: " + e.getOriginalMessage(), 200, e);
+        } catch (JacksonException e) {
+            throw new CoderProtocolException("malformed JSON object: " + e.getOriginalMessage(), 200, e);
+        }
+    }
+
     private int list(InputStream body, String arrayField, Consumer<ObjectNode> sink) {
         int count = -1;
         boolean sawArray = false;

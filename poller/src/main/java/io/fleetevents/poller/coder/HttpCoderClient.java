@@ -196,6 +196,22 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
         return Optional.empty();
     }
 
+    @Override
+    public Optional<ObjectNode> workspaceIncludingDeleted(String workspaceId, Instant deadline) {
+        if (!workspaceId.matches("[0-9a-fA-F-]{1,64}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(get("workspace", "/api/v2/workspaces/" + workspaceId + "?include_deleted=true", deadline,
+                    parser::object));
+        } catch (CoderProtocolException e) {
+            if (e.status() == 404 || e.status() == 410) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Reads one response body. */
     @FunctionalInterface
     private interface BodyReader<T> {

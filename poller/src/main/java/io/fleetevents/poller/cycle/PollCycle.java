@@ -14,6 +14,7 @@ import io.fleetevents.poller.snapshot.TickingFields;
 import io.fleetevents.poller.snapshot.WorkspaceSplitter;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.Departure;
 import io.fleetevents.schemas.RawJson;
 import io.fleetevents.schemas.SnapshotRecord;
 import java.time.Clock;
@@ -24,6 +25,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,17 +65,21 @@ public final class PollCycle {
     private final Duration cycleTimeout;
     private final Clock clock;
     private final OptionalReads optionalReads;
+    private final DepartureTracker departures = new DepartureTracker();
+    private final int maxDeletedWorkspaceReads;
     /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
-        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null));
+        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null), 20);
     }
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
-                     String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads) {
+                     String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads,
+                     int maxDeletedWorkspaceReads) {
         this.optionalReads = optionalReads;
+        this.maxDeletedWorkspaceReads = maxDeletedWorkspaceReads;
         this.coder = coder;
         this.sink = sink;
         this.detector = detector;
@@ -110,6 +116,7 @@ public final class PollCycle {
                 }
             }
             boolean unknown = tasksUnknown;
+            departures.begin();
             Map<String, ObjectNode> taskMap = tasks;
             List<List<String>> rosters = new ArrayList<>(partitions);
             for (int p = 0; p < partitions; p++) {
@@ -122,9 +129,12 @@ public final class PollCycle {
             coder.streamWorkspaces(deadline, workspace -> {
                 progress.workspaces++;
                 RawJson workspaceJson = null;
+                DepartureTracker.Build build = DepartureTracker.Build.of(workspace);
+                String workspaceId = workspace.path("id").asString("");
                 for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown)) {
                     progress.agents++;
                     String key = observation.key();
+                    departures.observe(workspaceId, key, build);
                     int partition = Partitioning.partition(key, partitions);
                     rosters.get(partition).add(key);
                     present.add(key);
@@ -161,6 +171,16 @@ public final class PollCycle {
             });
             await(acks, deadline, "snapshots");
             progress.snapshots = written.get();
+            Map<String, Departure> departed = departures.departures(budgetedDeletedReads(deadline));
+            List<Map<String, Departure>> departuresByPartition = new ArrayList<>(partitions);
+            for (int p = 0; p < partitions; p++) {
+                departuresByPartition.add(new java.util.TreeMap<>());
+            }
+            departed.forEach((key, departure) -> {
+                if (!present.contains(key)) {
+                    departuresByPartition.get(Partitioning.partition(key, partitions)).put(key, departure);
+                }
+            });
             Instant completed = clock.instant();
             List<CompletableFuture<Void>> markerAcks = new ArrayList<>(partitions);
             for (int p = 0; p < partitions; p++) {
@@ -168,11 +188,12 @@ public final class PollCycle {
                 List<String> roster = rosters.get(p);
                 Collections.sort(roster);
                 CycleMarker marker = new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
-                        completed, p, partitions, roster);
+                        completed, p, partitions, roster, departuresByPartition.get(p));
                 markerAcks.add(send(p, CycleMarker.RECORD_KEY, marker, deadline));
             }
             await(markerAcks, deadline, "cycle markers");
             detector.retainOnly(present);
+            departures.commit();
             return new CycleOutcome(pollId, true, Duration.ofNanos(System.nanoTime() - startNanos),
                     progress.workspaces, progress.agents, progress.snapshots, progress.skipped,
                     progress.rejected.get(), partitions,
@@ -186,6 +207,29 @@ public final class PollCycle {
             LOG.error("poll cycle {} failed unexpectedly", pollId, e);
             return failed(pollId, startNanos, progress, bytesBefore, "internal", e.toString(), Duration.ZERO);
         }
+    }
+
+    /**
+     * Reads of workspaces that left the list, at most {@code maxDeletedWorkspaceReads} per cycle: a mass deletion
+     * must not turn one cycle into thousands of requests. A failed read explains nothing (the processor then reports
+     * the agent vanished) and never fails the cycle.
+     */
+    private java.util.function.Function<String, Optional<DepartureTracker.Build>> budgetedDeletedReads(Instant deadline) {
+        AtomicInteger budget = new AtomicInteger(maxDeletedWorkspaceReads);
+        return workspaceId -> {
+            if (budget.getAndDecrement() <= 0) {
+                return Optional.empty();
+            }
+            try {
+                return coder.workspaceIncludingDeleted(workspaceId, deadline).map(DepartureTracker.Build::of);
+            } catch (CoderAuthException | CoderRateLimitedException e) {
+                throw e;
+            } catch (CoderException e) {
+                LOG.info("workspace {} left the list and cannot be read ({}); its agents' absence stays unexplained",
+                        workspaceId, e.getMessage());
+                return Optional.empty();
+            }
+        };
     }
 
     private CycleOutcome failed(long pollId, long startNanos, Progress progress, long bytesBefore, String reason,

@@ -46,6 +46,14 @@ class PollCycleTest {
         List<ObjectNode> workspaces = new ArrayList<>();
         boolean failAfterListing;
         RuntimeException tasksFailure;
+        Map<String, ObjectNode> deleted = new java.util.HashMap<>();
+        List<String> deletedReads = new ArrayList<>();
+
+        @Override
+        public Optional<ObjectNode> workspaceIncludingDeleted(String workspaceId, Instant deadline) {
+            deletedReads.add(workspaceId);
+            return Optional.ofNullable(deleted.get(workspaceId));
+        }
 
         @Override
         public ListingStats streamWorkspaces(Instant deadline, Consumer<ObjectNode> sink) {
@@ -114,7 +122,7 @@ class PollCycleTest {
         List<String> failedReads = new ArrayList<>();
         OptionalReads reads = new OptionalReads(failedReads::add);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20);
         ObjectNode withSubAgent = workspace("w1", "main", "devcontainer");
         ((ObjectNode) withSubAgent.at("/latest_build/resources/0/agents/1")).put("parent_id", "w1-main");
         coder.workspaces = List.of(withSubAgent, workspace("w2"));
@@ -139,7 +147,7 @@ class PollCycleTest {
     void shouldClearTheDegradedTasksReadWhenTheTasksApiAnswersAgain() {
         OptionalReads reads = new OptionalReads(null);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20);
         coder.workspaces = List.of(workspace("w1", "main"));
         coder.tasksFailure = new io.fleetevents.poller.coder.CoderProtocolException("malformed tasks body", 200, null);
         degraded.run(1);
@@ -162,6 +170,113 @@ class PollCycleTest {
         assertThat(outcome.complete()).isFalse();
         assertThat(outcome.reason()).isEqualTo("auth");
         assertThat(sink.records).isEmpty();
+    }
+
+    private static ObjectNode build(ObjectNode ws, int number, String transition, String jobStatus) {
+        ObjectNode b = (ObjectNode) ws.get("latest_build");
+        b.put("id", ws.get("id").asString() + "-build-" + number).put("build_number", number).put("transition", transition)
+                .put("initiator_name", "alice");
+        b.putObject("job").put("status", jobStatus);
+        return ws;
+    }
+
+    private Map<String, io.fleetevents.schemas.Departure> departures(long pollId) {
+        Map<String, io.fleetevents.schemas.Departure> all = new java.util.TreeMap<>();
+        markers().stream().filter(m -> m.pollId() == pollId).forEach(m -> {
+            m.departures().keySet().forEach(k -> assertThat(Partitioning.partition(k, 3)).isEqualTo(m.partition()));
+            all.putAll(m.departures());
+        });
+        return all;
+    }
+
+    @Test
+    void shouldExplainAgentsHiddenByAStopBuildInThatCyclesMarkersOnce() {
+        coder.workspaces = List.of(build(workspace("w1", "main", "devcontainer"), 1, "start", "succeeded"),
+                build(workspace("w2", "main"), 1, "start", "succeeded"));
+        cycle.run(1);
+
+        coder.workspaces = List.of(build(workspace("w1"), 2, "stop", "pending"),
+                build(workspace("w2", "main"), 1, "start", "succeeded"));
+        cycle.run(2);
+        cycle.run(3);
+
+        assertThat(departures(1)).isEmpty();
+        assertThat(departures(2)).containsOnlyKeys("w1/main", "w1/devcontainer");
+        io.fleetevents.schemas.Departure main = departures(2).get("w1/main");
+        assertThat(main.reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_STOPPED);
+        assertThat(main).extracting(d -> d.buildId(), d -> d.buildNumber(), d -> d.transition(), d -> d.jobStatus(),
+                d -> d.initiator(), d -> d.workspaceId()).containsExactly("w1-build-2", 2, "stop", "pending", "alice", "w1");
+        assertThat(markers().stream().filter(m -> m.pollId() == 2).flatMap(m -> m.agentKeys().stream()))
+                .containsExactlyInAnyOrder("w1/", "w2/main");
+        assertThat(departures(3)).isEmpty();
+    }
+
+    @Test
+    void shouldExplainDeleteAndRebuildButNotAnAgentDroppedFromTheSameBuild() {
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"),
+                build(workspace("w2", "main"), 3, "start", "succeeded"),
+                build(workspace("w3", "main", "devcontainer"), 1, "start", "succeeded"));
+        cycle.run(1);
+
+        coder.workspaces = List.of(build(workspace("w1"), 2, "delete", "running"),
+                build(workspace("w2", "agent"), 4, "start", "pending"),
+                build(workspace("w3", "main"), 1, "start", "succeeded"));
+        cycle.run(2);
+
+        assertThat(departures(2)).containsOnlyKeys("w1/main", "w2/main");
+        assertThat(departures(2).get("w1/main").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_DELETED);
+        assertThat(departures(2).get("w2/main").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_REBUILT);
+        assertThat(departures(2).get("w2/main").buildNumber()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldExplainAWorkspaceGoneFromTheListByItsLastDeleteBuildOrByReadingItOnce() {
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"),
+                build(workspace("w2", "main"), 1, "start", "succeeded"),
+                build(workspace("w3", "main"), 1, "start", "succeeded"));
+        cycle.run(1);
+        coder.workspaces = List.of(build(workspace("w1"), 2, "delete", "running"),
+                build(workspace("w2", "main"), 1, "start", "succeeded"),
+                build(workspace("w3", "main"), 1, "start", "succeeded"));
+        cycle.run(2);
+        coder.deleted.put("w2", build(workspace("w2"), 2, "delete", "succeeded"));
+
+        coder.workspaces = List.of();
+        cycle.run(3);
+
+        assertThat(departures(3)).containsOnlyKeys("w1/", "w2/main");
+        assertThat(departures(3).get("w1/").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_DELETED);
+        assertThat(departures(3).get("w2/main").buildId()).isEqualTo("w2-build-2");
+        assertThat(coder.deletedReads).containsExactlyInAnyOrder("w2", "w3");
+    }
+
+    @Test
+    void shouldReadAtMostTheConfiguredNumberOfVanishedWorkspacesPerCycle() {
+        PollCycle bounded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(),
+                new OptionalReads(null), 1);
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"),
+                build(workspace("w2", "main"), 1, "start", "succeeded"));
+        bounded.run(1);
+
+        coder.workspaces = List.of();
+        bounded.run(2);
+
+        assertThat(coder.deletedReads).hasSize(1);
+    }
+
+    @Test
+    void shouldCompareWithTheLastCompleteCycleOnlyAfterAFailedOne() {
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"));
+        cycle.run(1);
+        coder.workspaces = List.of(build(workspace("w1"), 2, "stop", "pending"));
+        coder.failAfterListing = true;
+        cycle.run(2);
+
+        coder.failAfterListing = false;
+        cycle.run(3);
+
+        assertThat(departures(3)).containsOnlyKeys("w1/main");
     }
 
     private List<AgentSnapshot> snapshots() {
