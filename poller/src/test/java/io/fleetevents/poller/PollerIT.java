@@ -322,6 +322,51 @@ class PollerIT {
     }
 
     @Test
+    void shouldExplainAgentsHiddenByAStopBuildAndAStartBuildInTheMarkersOfTheirPartitions() {
+        startSim();
+        ConfigurableApplicationContext poller = startPoller(false, sim.token());
+        TopicReader reader = reader();
+        String alice = sim.workspaceId("alice/fix-flaky-tests") + "/";
+        String bob = sim.workspaceId("bob/devbox") + "/";
+
+        CycleOutcome running = loop(poller).pollOnce();
+        sim.stopWorkspace("alice/fix-flaky-tests");
+        CycleOutcome stopped = loop(poller).pollOnce();
+        sim.startWorkspace("alice/fix-flaky-tests");
+        CycleOutcome started = loop(poller).pollOnce();
+        sim.deleteWorkspace("bob/devbox");
+        CycleOutcome deleted = loop(poller).pollOnce();
+
+        assertThat(List.of(running, stopped, started, deleted)).allMatch(CycleOutcome::complete);
+        await().pollInSameThread().atMost(Duration.ofSeconds(15)).until(() -> { reader.poll(); return markers(reader.records(),
+                deleted.pollId()).size() == PARTITIONS; });
+        Map<String, io.fleetevents.schemas.Departure> onStop = departures(reader.records(), stopped.pollId());
+        assertThat(onStop).containsOnlyKeys(alice + "main", alice + "devcontainer");
+        assertThat(onStop.get(alice + "main").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_STOPPED);
+        assertThat(onStop.get(alice + "main").transition()).isEqualTo("stop");
+        assertThat(markers(reader.records(), stopped.pollId()).stream().flatMap(m -> m.agentKeys().stream()))
+                .contains(alice).doesNotContain(alice + "main");
+        Map<String, io.fleetevents.schemas.Departure> onStart = departures(reader.records(), started.pollId());
+        assertThat(onStart).containsOnlyKeys(alice);
+        assertThat(onStart.get(alice).reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_REBUILT);
+        assertThat(onStart.get(alice).buildNumber()).isGreaterThan(onStop.get(alice + "main").buildNumber());
+        // coder-sim drops a deleted workspace at once and cannot show it with include_deleted: unexplained
+        assertThat(departures(reader.records(), deleted.pollId())).doesNotContainKey(bob + "main");
+    }
+
+    private static Map<String, io.fleetevents.schemas.Departure> departures(
+            List<ConsumerRecord<String, SnapshotRecord>> records, long pollId) {
+        Map<String, io.fleetevents.schemas.Departure> all = new HashMap<>();
+        for (ConsumerRecord<String, SnapshotRecord> r : records) {
+            if (r.value() instanceof CycleMarker m && m.pollId() == pollId) {
+                m.departures().keySet().forEach(k -> assertThat(Partitioning.partition(k, PARTITIONS)).isEqualTo(r.partition()));
+                all.putAll(m.departures());
+            }
+        }
+        return all;
+    }
+
+    @Test
     void shouldTreatATasks404AsNoTasksApi() {
         startSim();
         sim.tasksApi(false);
