@@ -24,6 +24,8 @@ import org.springframework.core.env.PropertyResolver;
  * @param topic          the snapshot topic
  * @param kafka          the Kafka client
  * @param health         when the actuator health turns DOWN
+ * @param maxAppStatuses newest app statuses kept per app in a snapshot, after dropping those older than the latest
+ *                       start build (default 50, >= 1): Coder lists every status ever reported, unbounded
  * @param departures     how agents hidden by a stop, delete or rebuild are explained in the cycle markers
  * @param autostart      start polling when the app starts (default true; false: cycles run only when called)
  */
@@ -44,6 +46,7 @@ public record PollerProperties(
         @DefaultValue TopicSettings topic,
         @DefaultValue Kafka kafka,
         @DefaultValue Health health,
+        @DefaultValue("50") int maxAppStatuses,
         @DefaultValue Departures departures,
         @DefaultValue("true") boolean autostart) {
 
@@ -52,6 +55,9 @@ public record PollerProperties(
         positive(cycleTimeout, "poller.cycle-timeout");
         positive(fullRefresh, "poller.full-refresh");
         tickingFields = tickingFields == null ? List.of() : List.copyOf(tickingFields);
+        if (maxAppStatuses < 1) {
+            throw new IllegalArgumentException("poller.max-app-statuses must be >= 1, was " + maxAppStatuses);
+        }
         if (deployment != null && !deployment.isBlank() && !deployment.matches("[A-Za-z0-9._:-]+")) {
             throw new IllegalArgumentException("poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
                     + deployment + "'");
@@ -82,7 +88,7 @@ public record PollerProperties(
                 first(env.getProperty("KAFKA_BOOTSTRAP_SERVERS"), "localhost:9092")));
         return new PollerProperties(resolvedCoder, resolvedDeployment, interval, cycleTimeout, fullRefresh,
                 tickingFields, retry, backoff, topic, new Kafka(bootstrap, kafka.clientId(), kafka.producer()), health,
-                departures, autostart);
+                maxAppStatuses, departures, autostart);
     }
 
     private static String first(String value, String fallback) {

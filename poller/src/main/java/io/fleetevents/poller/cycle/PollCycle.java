@@ -67,17 +67,19 @@ public final class PollCycle {
     private final OptionalReads optionalReads;
     private final DepartureTracker departures = new DepartureTracker();
     private final int maxDeletedWorkspaceReads;
+    private final int maxAppStatuses;
     /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
-        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null), 20);
+        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null), 20, 50);
     }
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads,
-                     int maxDeletedWorkspaceReads) {
+                     int maxDeletedWorkspaceReads, int maxAppStatuses) {
+        this.maxAppStatuses = maxAppStatuses;
         this.optionalReads = optionalReads;
         this.maxDeletedWorkspaceReads = maxDeletedWorkspaceReads;
         this.coder = coder;
@@ -131,7 +133,7 @@ public final class PollCycle {
                 RawJson workspaceJson = null;
                 DepartureTracker.Build build = DepartureTracker.Build.of(workspace);
                 String workspaceId = workspace.path("id").asString("");
-                for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown)) {
+                for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown, maxAppStatuses)) {
                     progress.agents++;
                     String key = observation.key();
                     departures.observe(workspaceId, key, build);

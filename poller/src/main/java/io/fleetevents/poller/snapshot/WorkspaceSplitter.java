@@ -49,12 +49,28 @@ public final class WorkspaceSplitter {
      */
     public static List<AgentObservation> split(ObjectNode workspace, Map<String, ObjectNode> tasksByWorkspace,
                                                boolean tasksUnknown) {
+        return split(workspace, tasksByWorkspace, tasksUnknown, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Splits {@code workspace} and bounds every app's {@code statuses}: statuses not after the latest {@code start}
+     * build are dropped (stale by Coder's own rule: they belong to an earlier build), and of the rest at most the
+     * newest {@code maxAppStatuses} are kept, in the order Coder gave. Coder keeps every status ever reported and
+     * lists them all; unbounded, one chatty agent's snapshot would grow until Kafka refuses it. The processor acts on
+     * every status since the last one it acted on, so the bound only has to exceed what one agent reports between two
+     * writes of its snapshot.
+     */
+    public static List<AgentObservation> split(ObjectNode workspace, Map<String, ObjectNode> tasksByWorkspace,
+                                               boolean tasksUnknown, int maxAppStatuses) {
         String workspaceId = workspace.path("id").asString("");
         if (workspaceId.isBlank()) {
             throw new CoderProtocolException("a workspace has no id", 200, null);
         }
         List<ObjectNode> agents = detachAgents(workspace);
         applyStaleAppStatusRule(workspace);
+        for (ObjectNode agent : agents) {
+            boundAppStatuses(agent, workspace.path("latest_build"), maxAppStatuses);
+        }
         ObjectNode task = tasksUnknown ? null : tasksByWorkspace.get(workspaceId);
         List<AgentObservation> out = new ArrayList<>(Math.max(1, agents.size()));
         if (agents.isEmpty()) {
@@ -108,6 +124,52 @@ public final class WorkspaceSplitter {
         Instant status = instant(latestAppStatus.path("created_at"));
         Instant build = instant(latestBuild.path("created_at"));
         return status != null && build != null && !status.isAfter(build);
+    }
+
+    private static void boundAppStatuses(ObjectNode agent, JsonNode latestBuild, int max) {
+        JsonNode apps = agent.get("apps");
+        if (apps == null || !apps.isArray()) {
+            return;
+        }
+        for (JsonNode app : apps) {
+            JsonNode statuses = app.get("statuses");
+            if (!(app instanceof ObjectNode objectApp) || statuses == null || !statuses.isArray() || statuses.isEmpty()) {
+                continue;
+            }
+            List<JsonNode> fresh = new ArrayList<>(statuses.size());
+            for (JsonNode status : statuses) {
+                if (!isStale(status, latestBuild)) {
+                    fresh.add(status);
+                }
+            }
+            if (fresh.size() > max) {
+                // newest first by created_at; among equal times the earlier in Coder's list (created_at DESC, id DESC)
+                List<JsonNode> all = fresh;
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    order.add(i);
+                }
+                order.sort((a, b) -> {
+                    Instant ia = instant(all.get(a).get("created_at"));
+                    Instant ib = instant(all.get(b).get("created_at"));
+                    int byTime = ia == null || ib == null ? 0 : ib.compareTo(ia);
+                    return byTime != 0 ? byTime : Integer.compare(a, b);
+                });
+                Set<Integer> keep = new HashSet<>(order.subList(0, max));
+                List<JsonNode> kept = new ArrayList<>(max);
+                for (int i = 0; i < fresh.size(); i++) {
+                    if (keep.contains(i)) {
+                        kept.add(fresh.get(i));
+                    }
+                }
+                fresh = kept;
+            }
+            if (fresh.size() != statuses.size()) {
+                ArrayNode bounded = new ArrayNode(JsonNodeFactory.instance);
+                fresh.forEach(bounded::add);
+                objectApp.set("statuses", bounded);
+            }
+        }
     }
 
     private static void applyStaleAppStatusRule(ObjectNode workspace) {

@@ -122,7 +122,7 @@ class PollCycleTest {
         List<String> failedReads = new ArrayList<>();
         OptionalReads reads = new OptionalReads(failedReads::add);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 50);
         ObjectNode withSubAgent = workspace("w1", "main", "devcontainer");
         ((ObjectNode) withSubAgent.at("/latest_build/resources/0/agents/1")).put("parent_id", "w1-main");
         coder.workspaces = List.of(withSubAgent, workspace("w2"));
@@ -147,7 +147,7 @@ class PollCycleTest {
     void shouldClearTheDegradedTasksReadWhenTheTasksApiAnswersAgain() {
         OptionalReads reads = new OptionalReads(null);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 50);
         coder.workspaces = List.of(workspace("w1", "main"));
         coder.tasksFailure = new io.fleetevents.poller.coder.CoderProtocolException("malformed tasks body", 200, null);
         degraded.run(1);
@@ -254,7 +254,7 @@ class PollCycleTest {
     void shouldReadAtMostTheConfiguredNumberOfVanishedWorkspacesPerCycle() {
         PollCycle bounded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
                 new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(),
-                new OptionalReads(null), 1);
+                new OptionalReads(null), 1, 50);
         coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"),
                 build(workspace("w2", "main"), 1, "start", "succeeded"));
         bounded.run(1);

@@ -165,4 +165,26 @@ class WorkspaceSplitterTest {
 
         assertThat(observations).singleElement().satisfies(o -> assertThat(o.key()).isEqualTo(WS_ID + "/main"));
     }
+
+    @Test
+    void shouldDropStaleAppStatusesAndKeepTheNewestInCodersOrder() {
+        java.time.Instant t0 = io.fleetevents.testing.Snapshots.T0;
+        io.fleetevents.schemas.AgentSnapshot snapshot = io.fleetevents.testing.Snapshots.agent("alice/ws.main").appStatuses(
+                io.fleetevents.testing.Snapshots.appStatus("s4", "idle", "", t0.plusSeconds(400), null),
+                io.fleetevents.testing.Snapshots.appStatus("s3", "complete", "done", t0.plusSeconds(300), null),
+                io.fleetevents.testing.Snapshots.appStatus("s2", "working", "on it", t0.plusSeconds(200), null),
+                io.fleetevents.testing.Snapshots.appStatus("s1", "working", "start", t0.plusSeconds(100), null),
+                io.fleetevents.testing.Snapshots.appStatus("s0", "complete", "previous build", t0.minusSeconds(10), null))
+                .build();
+        ObjectNode ws = (ObjectNode) snapshot.workspace().node().deepCopy();
+        ((ObjectNode) ws.at("/latest_build/resources/0")).withArray("agents").add(snapshot.agent().node().deepCopy());
+
+        List<AgentObservation> bounded = WorkspaceSplitter.split(ws.deepCopy(), Map.of(), false, 3);
+        List<AgentObservation> unbounded = WorkspaceSplitter.split(ws.deepCopy(), Map.of(), false, 50);
+
+        assertThat(bounded.get(0).agent().at("/apps/0/statuses").valueStream().map(s -> s.get("id").asString()))
+                .containsExactly("s4", "s3", "s2");
+        assertThat(unbounded.get(0).agent().at("/apps/0/statuses").valueStream().map(s -> s.get("id").asString()))
+                .containsExactly("s4", "s3", "s2", "s1");
+    }
 }
