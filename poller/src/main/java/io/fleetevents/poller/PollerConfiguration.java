@@ -88,7 +88,8 @@ class PollerConfiguration {
         }
         PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
                 props.deployment(), props.cycleTimeout(), pollerClock, optionalReads,
-                props.departures().maxDeletedWorkspaceReads(), props.maxAppStatuses());
+                props.departures().maxDeletedWorkspaceReads(), props.departures().maxDepartingAgentReads(),
+                props.maxAppStatuses());
         PollerProperties.Backoff backoff = props.backoff();
         return new PollLoop(cycle, new PollLoop.Settings(props.interval(), backoff.maxFailureWait(),
                 backoff.authRetryInterval(), backoff.maxSlowdown()), new PollIds(pollerClock), pollerHealth,

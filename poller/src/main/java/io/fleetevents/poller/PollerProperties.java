@@ -263,9 +263,18 @@ public record PollerProperties(
      *                                 ({@code GET /api/v2/workspaces/{id}?include_deleted=true}) to find the build
      *                                 that explains it; at most this many per cycle (default 20; 0 = never); beyond
      *                                 it their agents' absence stays unexplained ({@code vanished})
+     * @param maxDepartingAgentReads   agents hidden by a running stop or delete build are read by UUID
+     *                                 ({@code GET /api/v2/workspaceagents/{id}}) every cycle until one read after
+     *                                 the build ended, so their shutdown lifecycle is seen; at most this many per
+     *                                 cycle (default 200; 0 = never); the rest depart unread
      */
-    public record Departures(@DefaultValue("20") int maxDeletedWorkspaceReads) {
+    public record Departures(@DefaultValue("20") int maxDeletedWorkspaceReads,
+                             @DefaultValue("200") int maxDepartingAgentReads) {
         public Departures {
+            if (maxDepartingAgentReads < 0) {
+                throw new IllegalArgumentException("poller.departures.max-departing-agent-reads must be >= 0, was "
+                        + maxDepartingAgentReads);
+            }
             if (maxDeletedWorkspaceReads < 0) {
                 throw new IllegalArgumentException("poller.departures.max-deleted-workspace-reads must be >= 0, was "
                         + maxDeletedWorkspaceReads);

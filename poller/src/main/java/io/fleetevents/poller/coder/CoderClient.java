@@ -38,6 +38,17 @@ public interface CoderClient {
         return Optional.empty();
     }
 
+    /**
+     * One agent by UUID ({@code GET /api/v2/workspaceagents/{id}}): an agent a stop or delete build hid from the
+     * list still answers here, shutdown lifecycle included. Empty when Coder does not know it (404/410) or this
+     * client cannot read single agents.
+     *
+     * @throws CoderException when it cannot be read
+     */
+    default Optional<ObjectNode> workspaceAgent(String agentId, Instant deadline) {
+        return Optional.empty();
+    }
+
     /** What a completed workspace listing reported. */
     record ListingStats(int reportedCount, int delivered, int requests) {
     }

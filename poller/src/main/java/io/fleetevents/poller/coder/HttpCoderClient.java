@@ -212,6 +212,21 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
         }
     }
 
+    @Override
+    public Optional<ObjectNode> workspaceAgent(String agentId, Instant deadline) {
+        if (!agentId.matches("[0-9a-fA-F-]{1,64}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(get("agent", "/api/v2/workspaceagents/" + agentId, deadline, parser::object));
+        } catch (CoderProtocolException e) {
+            if (e.status() == 404 || e.status() == 410) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Reads one response body. */
     @FunctionalInterface
     private interface BodyReader<T> {

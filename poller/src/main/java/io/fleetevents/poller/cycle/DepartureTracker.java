@@ -43,8 +43,15 @@ public final class DepartureTracker {
         }
     }
 
-    /** What one workspace looked like in a cycle. */
-    private record Seen(Set<String> keys, Build build) {
+    /** What one workspace looked like in a cycle: its keys with their agent UUIDs (null for none), its build. */
+    private record Seen(Map<String, String> agents, Build build) {
+        Set<String> keys() {
+            return agents.keySet();
+        }
+    }
+
+    /** A hidden agent to read by UUID while its workspace's stop or delete build runs. */
+    public record Departing(String key, String agentId) {
     }
 
     private Map<String, Seen> last = Map.of();
@@ -57,7 +64,46 @@ public final class DepartureTracker {
 
     /** Records one agent key of a listed workspace and that workspace's latest build (null when unreadable). */
     public void observe(String workspaceId, String key, Build build) {
-        current.computeIfAbsent(workspaceId, id -> new Seen(new TreeSet<>(), build)).keys().add(key);
+        observe(workspaceId, key, null, build);
+    }
+
+    /** Records one agent key of a listed workspace with the agent's UUID (null when none). */
+    public void observe(String workspaceId, String key, String agentId, Build build) {
+        current.computeIfAbsent(workspaceId, id -> new Seen(new java.util.TreeMap<>(), build)).agents().put(key, agentId);
+    }
+
+    /**
+     * The agents of the last complete cycle that {@code workspaceId}'s listing of this cycle (observed before this
+     * call) hides, when its latest build is a stop or delete whose job runs, or has just ended (one last read shows
+     * how the shutdown ended): those to read by UUID so the processor sees their shutdown lifecycle.
+     */
+    public java.util.List<Departing> departing(String workspaceId) {
+        Seen before = last.get(workspaceId);
+        Seen now = current.get(workspaceId);
+        if (before == null || now == null || now.build() == null) {
+            return java.util.List.of();
+        }
+        Build build = now.build();
+        if (!"stop".equals(build.transition()) && !"delete".equals(build.transition())) {
+            return java.util.List.of();
+        }
+        boolean running = active(build.jobStatus());
+        boolean justEnded = before.build() != null && before.build().number() == build.number()
+                && active(before.build().jobStatus());
+        if (!running && !justEnded) {
+            return java.util.List.of();
+        }
+        java.util.List<Departing> out = new java.util.ArrayList<>();
+        before.agents().forEach((key, agentId) -> {
+            if (agentId != null && !now.keys().contains(key)) {
+                out.add(new Departing(key, agentId));
+            }
+        });
+        return out;
+    }
+
+    private static boolean active(String jobStatus) {
+        return "pending".equals(jobStatus) || "running".equals(jobStatus) || "canceling".equals(jobStatus);
     }
 
     /**

@@ -68,17 +68,19 @@ public final class PollCycle {
     private final DepartureTracker departures = new DepartureTracker();
     private final int maxDeletedWorkspaceReads;
     private final int maxAppStatuses;
+    private final int maxDepartingAgentReads;
     /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
-        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null), 20, 50);
+        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, new OptionalReads(null), 20, 200, 50);
     }
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads,
-                     int maxDeletedWorkspaceReads, int maxAppStatuses) {
+                     int maxDeletedWorkspaceReads, int maxDepartingAgentReads, int maxAppStatuses) {
+        this.maxDepartingAgentReads = maxDepartingAgentReads;
         this.maxAppStatuses = maxAppStatuses;
         this.optionalReads = optionalReads;
         this.maxDeletedWorkspaceReads = maxDeletedWorkspaceReads;
@@ -125,6 +127,7 @@ public final class PollCycle {
                 rosters.add(new ArrayList<>());
             }
             Set<String> present = new HashSet<>();
+            List<HiddenAgent> toRead = new ArrayList<>();
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             AtomicInteger written = progress.written;
             Instant observedAt = clock.instant();
@@ -136,7 +139,8 @@ public final class PollCycle {
                 for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown, maxAppStatuses)) {
                     progress.agents++;
                     String key = observation.key();
-                    departures.observe(workspaceId, key, build);
+                    departures.observe(workspaceId, key,
+                            observation.agent() == null ? null : observation.agent().path("id").asString(null), build);
                     int partition = Partitioning.partition(key, partitions);
                     rosters.get(partition).add(key);
                     present.add(key);
@@ -170,7 +174,63 @@ public final class PollCycle {
                         throw new CompletionException(cause);
                     }));
                 }
+                for (DepartureTracker.Departing hidden : departures.departing(workspaceId)) {
+                    toRead.add(new HiddenAgent(hidden, workspaceId, build, workspace));
+                }
             });
+            // After the listing, not inside it: a read per hidden agent must not hold the listing's response open.
+            int budget = maxDepartingAgentReads;
+            for (HiddenAgent hidden : toRead) {
+                if (budget-- <= 0) {
+                    if (budget == -1) {
+                        LOG.info("more than {} hidden agents of stopping or deleting workspaces this cycle"
+                                + " (poller.departures.max-departing-agent-reads); the rest depart unread",
+                                maxDepartingAgentReads);
+                    }
+                    continue;
+                }
+                Optional<ObjectNode> agent;
+                try {
+                    agent = coder.workspaceAgent(hidden.departing().agentId(), deadline);
+                } catch (CoderAuthException | CoderRateLimitedException e) {
+                    throw e;
+                } catch (CoderException e) {
+                    // a transient failure must not read as a departure: the key stays present, read again next cycle
+                    LOG.info("hidden agent {} could not be read ({}); kept in the roster", hidden.departing().key(),
+                            e.getMessage());
+                    String key = hidden.departing().key();
+                    departures.observe(hidden.workspaceId(), key, hidden.departing().agentId(), hidden.build());
+                    rosters.get(Partitioning.partition(key, partitions)).add(key);
+                    present.add(key);
+                    continue;
+                }
+                if (agent.isEmpty()) {
+                    continue;
+                }
+                progress.agents++;
+                String key = hidden.departing().key();
+                departures.observe(hidden.workspaceId(), key, hidden.departing().agentId(), hidden.build());
+                int partition = Partitioning.partition(key, partitions);
+                rosters.get(partition).add(key);
+                present.add(key);
+                AgentObservation observation = new AgentObservation(key, agent.get(), hidden.workspace(), null);
+                long fingerprint = Fingerprint.of(observation, ticking);
+                Decision decision = detector.decide(key, fingerprint, observedAt);
+                if (!decision.write()) {
+                    progress.skipped++;
+                    continue;
+                }
+                AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
+                        observedAt, key, raw(agent.get()), raw(hidden.workspace()), null);
+                acks.add(send(partition, key, snapshot, deadline).handle((ok, error) -> {
+                    if (error == null) {
+                        detector.written(key, fingerprint, decision, observedAt);
+                        written.incrementAndGet();
+                        return null;
+                    }
+                    throw new CompletionException(unwrap(error));
+                }));
+            }
             await(acks, deadline, "snapshots");
             progress.snapshots = written.get();
             Map<String, Departure> departed = departures.departures(budgetedDeletedReads(deadline));
@@ -316,6 +376,11 @@ public final class PollCycle {
             Thread.currentThread().interrupt();
             throw new SnapshotSink.PublishException("interrupted waiting for " + what, e);
         }
+    }
+
+    /** An agent hidden by its workspace's running stop or delete build, to read by UUID after the listing. */
+    private record HiddenAgent(DepartureTracker.Departing departing, String workspaceId, DepartureTracker.Build build,
+                               ObjectNode workspace) {
     }
 
     private static final class Progress {

@@ -48,6 +48,14 @@ class PollCycleTest {
         RuntimeException tasksFailure;
         Map<String, ObjectNode> deleted = new java.util.HashMap<>();
         List<String> deletedReads = new ArrayList<>();
+        Map<String, ObjectNode> agents = new java.util.HashMap<>();
+        List<String> agentReads = new ArrayList<>();
+
+        @Override
+        public Optional<ObjectNode> workspaceAgent(String agentId, Instant deadline) {
+            agentReads.add(agentId);
+            return Optional.ofNullable(agents.get(agentId)).map(ObjectNode::deepCopy);
+        }
 
         @Override
         public Optional<ObjectNode> workspaceIncludingDeleted(String workspaceId, Instant deadline) {
@@ -122,7 +130,7 @@ class PollCycleTest {
         List<String> failedReads = new ArrayList<>();
         OptionalReads reads = new OptionalReads(failedReads::add);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 50);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 200, 50);
         ObjectNode withSubAgent = workspace("w1", "main", "devcontainer");
         ((ObjectNode) withSubAgent.at("/latest_build/resources/0/agents/1")).put("parent_id", "w1-main");
         coder.workspaces = List.of(withSubAgent, workspace("w2"));
@@ -147,7 +155,7 @@ class PollCycleTest {
     void shouldClearTheDegradedTasksReadWhenTheTasksApiAnswersAgain() {
         OptionalReads reads = new OptionalReads(null);
         PollCycle degraded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
-                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 50);
+                new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(), reads, 20, 200, 50);
         coder.workspaces = List.of(workspace("w1", "main"));
         coder.tasksFailure = new io.fleetevents.poller.coder.CoderProtocolException("malformed tasks body", 200, null);
         degraded.run(1);
@@ -254,7 +262,7 @@ class PollCycleTest {
     void shouldReadAtMostTheConfiguredNumberOfVanishedWorkspacesPerCycle() {
         PollCycle bounded = new PollCycle(coder, sink, new ChangeDetector(Duration.ofMinutes(5)),
                 new TickingFields(TickingFields.DEFAULTS), "test", Duration.ofSeconds(10), Clock.systemUTC(),
-                new OptionalReads(null), 1, 50);
+                new OptionalReads(null), 1, 200, 50);
         coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"),
                 build(workspace("w2", "main"), 1, "start", "succeeded"));
         bounded.run(1);
@@ -277,6 +285,50 @@ class PollCycleTest {
         cycle.run(3);
 
         assertThat(departures(3)).containsOnlyKeys("w1/main");
+    }
+
+    @Test
+    void shouldReadHiddenAgentsByUuidWhileTheStopBuildRunsAndOnceAfterThenLetThemDepart() {
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"));
+        cycle.run(1);
+        coder.agents.put("w1-main", JSON.createObjectNode().put("id", "w1-main").put("name", "main")
+                .put("status", "connected").put("lifecycle_state", "shutting_down"));
+
+        coder.workspaces = List.of(build(workspace("w1"), 2, "stop", "running"));
+        cycle.run(2);
+        coder.agents.put("w1-main", JSON.createObjectNode().put("id", "w1-main").put("name", "main")
+                .put("status", "disconnected").put("lifecycle_state", "shutdown_error"));
+        coder.workspaces = List.of(build(workspace("w1"), 2, "stop", "succeeded"));
+        cycle.run(3);
+        cycle.run(4);
+
+        assertThat(coder.agentReads).containsExactly("w1-main", "w1-main");
+        List<AgentSnapshot> mains = snapshots().stream().filter(sn -> sn.agentKey().equals("w1/main")).toList();
+        assertThat(mains).extracting(sn -> sn.pollId(), sn -> sn.agent().node().path("lifecycle_state").asString(""),
+                        sn -> sn.workspace().node().at("/latest_build/transition").asString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "", "start"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "shutting_down", "stop"),
+                        org.assertj.core.groups.Tuple.tuple(3L, "shutdown_error", "stop"));
+        for (long poll : List.of(2L, 3L)) {
+            assertThat(markers().stream().filter(m -> m.pollId() == poll).flatMap(m -> m.agentKeys().stream()))
+                    .contains("w1/main");
+            assertThat(departures(poll)).isEmpty();
+        }
+        assertThat(departures(4)).containsOnlyKeys("w1/main");
+        assertThat(departures(4).get("w1/main").jobStatus()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void shouldLetAHiddenAgentDepartAtOnceWhenCoderNoLongerKnowsIt() {
+        coder.workspaces = List.of(build(workspace("w1", "main"), 1, "start", "succeeded"));
+        cycle.run(1);
+
+        coder.workspaces = List.of(build(workspace("w1"), 2, "delete", "running"));
+        cycle.run(2);
+
+        assertThat(coder.agentReads).containsExactly("w1-main");
+        assertThat(departures(2)).containsOnlyKeys("w1/main");
+        assertThat(departures(2).get("w1/main").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_DELETED);
     }
 
     private List<AgentSnapshot> snapshots() {
