@@ -1,6 +1,7 @@
 package io.fleetevents.processor.capacity;
 
 import io.fleetevents.processor.internal.BinaryReader;
+import io.fleetevents.processor.internal.BinarySerde;
 import io.fleetevents.processor.internal.BinaryWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link CapacityPartial} for the repartition topic and the cycle store.
@@ -24,8 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * default 1 MB record holds ~40,000 workspaces per partition; {@code StreamsSettings} raises the limit of the
  * internal topics to 8 MB on top.
  */
-public final class CapacityPartialSerde
-        implements Serde<CapacityPartial>, Serializer<CapacityPartial>, Deserializer<CapacityPartial> {
+public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
 
     private static final int FORMAT_V1 = 1;
     private static final int FORMAT_V2 = 2;
@@ -33,11 +29,12 @@ public final class CapacityPartialSerde
     private static final int ID_TEXT = 1;
     private static final int NONE = -1;
 
+    public CapacityPartialSerde() {
+        super("capacity partial");
+    }
+
     @Override
-    public byte[] serialize(String topic, CapacityPartial p) {
-        if (p == null) {
-            return null;
-        }
+    protected byte[] write(CapacityPartial p) {
         BinaryWriter out = new BinaryWriter(128 + p.workspaces().size() * 26)
                 .writeByte(FORMAT_V2)
                 .writeString(p.deployment())
@@ -90,31 +87,22 @@ public final class CapacityPartialSerde
     }
 
     @Override
-    public CapacityPartial deserialize(String topic, byte[] data) {
-        if (data == null) {
-            return null;
+    protected CapacityPartial read(int format, BinaryReader in) {
+        if (format != FORMAT_V1 && format != FORMAT_V2) {
+            throw unknownFormat(format);
         }
-        try {
-            BinaryReader in = new BinaryReader(data);
-            int format = in.readByte();
-            if (format != FORMAT_V1 && format != FORMAT_V2) {
-                throw new SerializationException("unknown capacity partial format " + format);
-            }
-            String deployment = in.readString();
-            long pollId = in.readLong();
-            Instant observedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            int partition = in.readInt();
-            int partitionCount = in.readInt();
-            int scopes = in.readInt();
-            Map<String, ScopeCounts> counts = new HashMap<>();
-            for (int i = 0; i < scopes; i++) {
-                counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt()));
-            }
-            List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
-            return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
-        } catch (IllegalStateException | IndexOutOfBoundsException e) {
-            throw new SerializationException("corrupt capacity partial: " + e.getMessage(), e);
+        String deployment = in.readString();
+        long pollId = in.readLong();
+        Instant observedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        int partition = in.readInt();
+        int partitionCount = in.readInt();
+        int scopes = in.readInt();
+        Map<String, ScopeCounts> counts = new HashMap<>();
+        for (int i = 0; i < scopes; i++) {
+            counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt()));
         }
+        List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
+        return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
     }
 
     private static List<WorkspaceEntry> workspacesV1(BinaryReader in) {
@@ -151,25 +139,5 @@ public final class CapacityPartialSerde
                     template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0));
         }
         return workspaces;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // fixed format
-    }
-
-    @Override
-    public void close() {
-        // stateless
-    }
-
-    @Override
-    public Serializer<CapacityPartial> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<CapacityPartial> deserializer() {
-        return this;
     }
 }

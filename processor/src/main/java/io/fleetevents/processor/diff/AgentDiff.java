@@ -63,7 +63,8 @@ public final class AgentDiff {
         }
 
         TaskFacts task = taskOf(snapshot);
-        String lastSignalId = previous == null ? null : previous.lastSignalId();
+        long watermarkMicros = previous == null ? Long.MIN_VALUE : previous.watermarkMicros();
+        String watermarkId = previous == null ? null : previous.watermarkId();
         boolean working = false;
         if (agent != null) {
             String prevStatus = sameAgent == null ? null : sameAgent.status();
@@ -83,10 +84,10 @@ public final class AgentDiff {
             }
             AppStatus signal = newestFreshSignal(snapshot, task);
             if (signal != null) {
-                String signalId = signalId(signal);
-                if (!signalId.equals(lastSignalId)) {
-                    taskSignal(ctx, signal, signalId, task).ifPresent(events::add);
-                    lastSignalId = signalId;
+                if (signal.createdAtMicros() > watermarkMicros) {
+                    taskSignal(ctx, signal, signalId(signal), task).ifPresent(events::add);
+                    watermarkMicros = signal.createdAtMicros();
+                    watermarkId = null;
                 }
                 working = isUp && "working".equals(signal.state());
             }
@@ -96,12 +97,29 @@ public final class AgentDiff {
             events.add(taskError(ctx, task, previousTaskStatus));
         }
 
-        AgentState next = new AgentState(snapshot.deployment(), snapshot.pollId(), snapshot.agentKey(), agentId,
-                agent == null ? null : agent.parentId(), ws.name(), ws.owner(), ws.organization(), ws.template(),
-                ws.buildId(), ws.buildFailed(), agent == null ? null : agent.status(),
-                agent == null ? null : agent.lifecycle(),
-                agent == null ? null : agent.lastConnectedAt(), lastSignalId,
-                task == null ? null : task.status(), working, ws.buildPending(), ws.noProvisioner());
+        AgentState next = AgentState.builder()
+                .deployment(snapshot.deployment())
+                .pollId(snapshot.pollId())
+                .agentKey(snapshot.agentKey())
+                .agentId(agentId)
+                .parentAgentId(agent == null ? null : agent.parentId())
+                .workspaceName(ws.name())
+                .owner(ws.owner())
+                .organization(ws.organization())
+                .template(ws.template())
+                .buildId(ws.buildId())
+                .buildNumber(ws.buildNumber())
+                .transition(ws.transition())
+                .buildFailed(ws.buildFailed())
+                .status(agent == null ? null : agent.status())
+                .lifecycle(agent == null ? null : agent.lifecycle())
+                .lastConnectedAt(agent == null ? null : agent.lastConnectedAt())
+                .watermark(watermarkMicros, watermarkId)
+                .taskStatus(task == null ? null : task.status())
+                .working(working)
+                .buildPending(ws.buildPending())
+                .noProvisioner(ws.noProvisioner())
+                .build();
         return new DiffResult(events, next, false);
     }
 
