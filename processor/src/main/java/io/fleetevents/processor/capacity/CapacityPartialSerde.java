@@ -15,9 +15,10 @@ import java.util.UUID;
  * Compact binary form of {@link CapacityPartial} for the repartition topic and the cycle store.
  *
  * <p>A partial lists every workspace of its partition, so its size grows with the fleet: one record per partition
- * per cycle. Format 2 (written) stores each workspace id as 16 bytes when it is a canonical UUID (Coder's ids are)
- * and the organization and template names once, in a dictionary: ~26 bytes per workspace, against ~70 in format 1
- * (still read, so partials already in a repartition topic or changelog survive an upgrade). At 26 bytes, Kafka's
+ * per cycle. Formats 2 and 3 store each workspace id as 16 bytes when it is a canonical UUID (Coder's ids are)
+ * and the organization and template names once, in a dictionary: ~26 bytes per workspace, against ~70 in format 1.
+ * Format 3 (written) adds the prebuilt agents per scope and a prebuild flag per workspace. Formats 1 and 2 are still
+ * read (no prebuilds), so partials already in a repartition topic or changelog survive an upgrade. At 26 bytes, Kafka's
  * default 1 MB record holds ~40,000 workspaces per partition; {@code StreamsSettings} raises the limit of the
  * internal topics to 8 MB on top.
  */
@@ -25,6 +26,7 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
 
     private static final int FORMAT_V1 = 1;
     private static final int FORMAT_V2 = 2;
+    private static final int FORMAT_V3 = 3;
     private static final int ID_UUID = 0;
     private static final int ID_TEXT = 1;
     private static final int NONE = -1;
@@ -36,7 +38,7 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
     @Override
     protected byte[] write(CapacityPartial p) {
         BinaryWriter out = new BinaryWriter(128 + p.workspaces().size() * 26)
-                .writeByte(FORMAT_V2)
+                .writeByte(FORMAT_V3)
                 .writeString(p.deployment())
                 .writeLong(p.pollId())
                 .writeLong(p.observedAt().getEpochSecond())
@@ -46,7 +48,7 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
                 .writeInt(p.counts().size());
         p.counts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out
                 .writeString(e.getKey()).writeInt(e.getValue().agents()).writeInt(e.getValue().connected())
-                .writeInt(e.getValue().working()));
+                .writeInt(e.getValue().working()).writeInt(e.getValue().prebuilt()));
         Map<String, Integer> dictionary = new LinkedHashMap<>();
         for (WorkspaceEntry w : p.workspaces()) {
             if (w.organization() != null) {
@@ -68,7 +70,7 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
             }
             out.writeInt(w.organization() == null ? NONE : dictionary.get(w.organization()))
                     .writeInt(w.template() == null ? NONE : dictionary.get(w.template()))
-                    .writeByte((w.buildPending() ? 1 : 0) | (w.noProvisioner() ? 2 : 0));
+                    .writeByte((w.buildPending() ? 1 : 0) | (w.noProvisioner() ? 2 : 0) | (w.prebuild() ? 4 : 0));
         }
         return out.toByteArray();
     }
@@ -88,7 +90,7 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
 
     @Override
     protected CapacityPartial read(int format, BinaryReader in) {
-        if (format != FORMAT_V1 && format != FORMAT_V2) {
+        if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
             throw unknownFormat(format);
         }
         String deployment = in.readString();
@@ -99,7 +101,8 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
         int scopes = in.readInt();
         Map<String, ScopeCounts> counts = new HashMap<>();
         for (int i = 0; i < scopes; i++) {
-            counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt()));
+            counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt(),
+                    format >= FORMAT_V3 ? in.readInt() : 0));
         }
         List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
         return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
@@ -136,7 +139,8 @@ public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
             int template = in.readInt();
             int flags = in.readByte();
             workspaces.add(new WorkspaceEntry(id, org == NONE ? null : dictionary[org],
-                    template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0));
+                    template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0,
+                    (flags & 4) != 0));
         }
         return workspaces;
     }
