@@ -15,30 +15,30 @@ import tools.jackson.databind.node.ObjectNode;
  * (a given agent UUID, {@code is_prebuild}, a marker's time and {@code departures}): build with the fixture, then
  * edit the tree.
  */
-final class SnapshotJson {
+public final class SnapshotJson {
 
     private SnapshotJson() {
     }
 
-    static ObjectNode tree(SnapshotRecord record) {
+    public static ObjectNode tree(SnapshotRecord record) {
         byte[] bytes = Topics.AGENT_SNAPSHOTS.valueSerde().serializer().serialize("t", record);
         return (ObjectNode) FleetJson.mapper().readTree(bytes);
     }
 
-    static ObjectNode tree(Snapshots.Builder builder, Consumer<ObjectNode> edit) {
+    public static ObjectNode tree(Snapshots.Builder builder, Consumer<ObjectNode> edit) {
         ObjectNode tree = tree(builder.build());
         edit.accept(tree);
         return tree;
     }
 
     /** A marker of the driver's single partition completed at {@code observedAt}, listing {@code keys}. */
-    static ObjectNode marker(long pollId, Instant observedAt, List<String> keys) {
+    public static ObjectNode marker(long pollId, Instant observedAt, List<String> keys) {
         return tree(new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, Snapshots.DEPLOYMENT, pollId, observedAt, 0,
                 1, keys));
     }
 
     /** Adds a departure of {@code key} to a marker tree. */
-    static ObjectNode departure(ObjectNode marker, String key, String reason, int buildNumber, String transition,
+    public static ObjectNode departure(ObjectNode marker, String key, String reason, int buildNumber, String transition,
                                 String initiator) {
         ObjectNode all = marker.get("departures") instanceof ObjectNode existing ? existing
                 : marker.putObject("departures");
@@ -53,11 +53,11 @@ final class SnapshotJson {
         return marker;
     }
 
-    static ObjectNode agent(ObjectNode snapshot) {
+    public static ObjectNode agent(ObjectNode snapshot) {
         return (ObjectNode) snapshot.get("agent");
     }
 
-    static ObjectNode workspace(ObjectNode snapshot) {
+    public static ObjectNode workspace(ObjectNode snapshot) {
         return (ObjectNode) snapshot.get("workspace");
     }
 }
