@@ -31,6 +31,12 @@ public final class SnapshotReader {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /**
+     * Coder's prebuilds system user (coderd/database/migrations/000290_prebuilds.up.sql): it owns every unclaimed
+     * prebuilt workspace, also in releases whose Workspace has no {@code is_prebuild} yet.
+     */
+    static final String PREBUILDS_USER_ID = "c42fdf75-3097-471c-8c33-fb52454d81c0";
+
+    /**
      * Parses one value.
      *
      * @throws InvalidSnapshotException when the bytes are not a valid snapshot record
@@ -253,7 +259,8 @@ public final class SnapshotReader {
                 case "owner_name" -> owner = string(p, t, "workspace.owner_name");
                 case "organization_name" -> organization = string(p, t, "workspace.organization_name");
                 case "template_name" -> template = string(p, t, "workspace.template_name");
-                case "is_prebuild" -> prebuild = t == JsonToken.VALUE_TRUE;
+                case "is_prebuild" -> prebuild |= t == JsonToken.VALUE_TRUE;
+                case "owner_id" -> prebuild |= PREBUILDS_USER_ID.equals(string(p, t, "workspace.owner_id"));
                 case "latest_app_status" -> {
                     if (t == JsonToken.START_OBJECT) {
                         latestAppStatus = readAppStatus(p);

@@ -174,6 +174,9 @@ class AgentDiffTest {
                 // ---- prebuilds
                 row("an unclaimed prebuilt workspace gives no agent events",
                         given(), when(snap(alice(1), prebuild()), snap(lost(2, 100, 300), prebuild())), expect()),
+                row("a workspace owned by Coder's prebuilds user (no is_prebuild field yet) is an unclaimed prebuild",
+                        given(), when(snap(alice(1), tree -> SnapshotJson.workspace(tree).remove("is_prebuild"),
+                                prebuildsUser())), expect()),
                 row("a claimed prebuild -> AGENT_CONNECTED for its new owner, metadata claimed",
                         given(snap(alice(1), prebuild())), when(snap(alice(2), claimedBy("bob", "bobs-task"))),
                         expect("AGENT_CONNECTED INFO claimed")),
@@ -308,8 +311,13 @@ class AgentDiffTest {
         return SnapshotJson.tree(builder.build());
     }
 
-    private static ObjectNode snap(Snapshots.Builder builder, Consumer<ObjectNode> edit) {
-        return SnapshotJson.tree(builder, edit);
+    @SafeVarargs
+    private static ObjectNode snap(Snapshots.Builder builder, Consumer<ObjectNode>... edits) {
+        ObjectNode tree = SnapshotJson.tree(builder.build());
+        for (Consumer<ObjectNode> edit : edits) {
+            edit.accept(tree);
+        }
+        return tree;
     }
 
     private static ObjectNode marker(long poll, int atSeconds, String... keys) {
@@ -349,6 +357,10 @@ class AgentDiffTest {
             SnapshotJson.workspace(tree).put("is_prebuild", true);
             SnapshotJson.workspace(tree).put("owner_name", "prebuilds");
         };
+    }
+
+    private static Consumer<ObjectNode> prebuildsUser() {
+        return tree -> SnapshotJson.workspace(tree).put("owner_id", "c42fdf75-3097-471c-8c33-fb52454d81c0");
     }
 
     private static Consumer<ObjectNode> claimedBy(String owner, String name) {
