@@ -37,7 +37,12 @@ import java.util.Optional;
  *   <li>No rollback: a snapshot with an older {@code poll_id} than the state is ignored.</li>
  *   <li>First sight is a change from nothing; a rebuild (new agent UUID under the same key) compares the new
  *       agent with nothing, so its connection and failures are reported with the new {@code agent_id}.</li>
+ *   <li>Time comes from the input only (Coder's timestamps, {@code observed_at}): a disconnect's grace is judged
+ *       against the observation that carries it, never against the processor's clock, so a replay decides the
+ *       same way.</li>
  * </ul>
+ *
+ * <p>{@link #between} handles a snapshot, {@link #atMarker} what a complete cycle means for each stored key.
  */
 public final class AgentDiff {
 
@@ -209,17 +214,6 @@ public final class AgentDiff {
             events.add(vanishedEvent(state, marker));
         }
         return MarkerResult.gone(events);
-    }
-
-    /**
-     * The event for an agent that a complete cycle no longer lists, without a departure; empty for an agent-less
-     * workspace or an agent already known to be down (its departure was reported when it happened).
-     */
-    public static Optional<EventNotification> vanished(AgentState state, MarkerObservation marker) {
-        if (state.agentless() || reportedGone(state)) {
-            return Optional.empty();
-        }
-        return Optional.of(vanishedEvent(state, marker));
     }
 
     private static EventNotification vanishedEvent(AgentState state, MarkerObservation marker) {
@@ -397,12 +391,13 @@ public final class AgentDiff {
         Instant when = statusDown ? time(agent.disconnectedAt(), ctx) : ctx.snapshot.observedAt();
         Map<String, Object> before = fields(prevStatus, prevLifecycle);
         Map<String, Object> after = fields(agent.status(), agent.lifecycle());
-        if (runningStart) {
-            metadata.put("reason", statusDown ? "connection_lost" : "agent_shut_down");
-            put(metadata, "error", statusDown ? "agent has lost connection" : "agent is not running");
-            String message = statusDown ? "Agent disconnected unexpectedly" : "Agent shut down unexpectedly";
-            return ctx.event(EventType.AGENT_FAILURE, EventSeverity.CRITICAL, when, null, message, metadata,
-                    before, after, agent.id(), "down", occurrence);
+        if (runningStart && !statusDown) {
+            // A connection loss in a running start waits for the grace (between); an agent that turns itself off
+            // while its workspace should run has not lost a connection that could come back.
+            metadata.put("reason", "agent_shut_down");
+            metadata.put("error", "agent is not running");
+            return ctx.event(EventType.AGENT_FAILURE, EventSeverity.CRITICAL, when, null,
+                    "Agent shut down unexpectedly", metadata, before, after, agent.id(), "down", occurrence);
         }
         String reason = "delete".equals(ws.transition()) ? "workspace_deleted"
                 : "stop".equals(ws.transition()) ? "workspace_stopped"
