@@ -1,5 +1,8 @@
 package io.fleetevents.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 
 /**
@@ -17,7 +20,11 @@ import java.time.Instant;
  * @param agentKey      {@code <workspace_id>/<agent_name>}, or {@code <workspace_id>/} without an agent
  * @param agent         raw {@code WorkspaceAgent} JSON; null exactly when the key ends with {@code /}
  * @param workspace     raw {@code Workspace} JSON without the agents; required
- * @param task          raw Coder Task JSON; null when there is none or the Tasks API is absent
+ * @param task          raw Coder Task JSON; null when there is none, the Tasks API is absent, or (with
+ *                      {@code taskUnknown}) the Tasks API could not be read this cycle
+ * @param taskUnknown   true when the Tasks API failed this cycle, so a null {@code task} means "unknown", not "no
+ *                      task": a reader keeps what it knew of the task. Optional on read, default false; written only
+ *                      when true. Implies {@code task == null}
  */
 public record AgentSnapshot(
         int schemaVersion,
@@ -27,7 +34,9 @@ public record AgentSnapshot(
         String agentKey,
         RawJson agent,
         RawJson workspace,
-        RawJson task) implements SnapshotRecord {
+        RawJson task,
+        // Absent on read (an older writer) is false, not a missing primitive.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean taskUnknown) implements SnapshotRecord {
 
     /** The {@code kind} discriminator value. */
     public static final String KIND = "agent_snapshot";
@@ -48,6 +57,15 @@ public record AgentSnapshot(
         if (!agentless && agent == null) {
             throw new IllegalArgumentException("agent is required for agent_key '" + agentKey + "'");
         }
+        if (taskUnknown && task != null) {
+            throw new IllegalArgumentException("task must be absent when task_unknown is true (agent_key '" + agentKey + "')");
+        }
+    }
+
+    /** A snapshot whose task part is known ({@code task_unknown} false). */
+    public AgentSnapshot(int schemaVersion, String deployment, long pollId, Instant observedAt, String agentKey,
+            RawJson agent, RawJson workspace, RawJson task) {
+        this(schemaVersion, deployment, pollId, observedAt, agentKey, agent, workspace, task, false);
     }
 
     /** Whether this snapshot reports a workspace without an agent. */

@@ -1,7 +1,13 @@
 package io.fleetevents.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Closes a complete poll cycle for one partition of {@code coder.agent-snapshots}. The poller writes one marker to
@@ -18,6 +24,11 @@ import java.util.List;
  * @param partitionCount how many partitions the topic had (and so how many markers make the fleet-wide cycle)
  * @param agentKeys      agent keys that hash to this partition and were present in the cycle (agent-less
  *                       workspaces included as {@code <workspace_id>/}); never null
+ * @param departures     agent keys of this partition present in an earlier cycle and absent from this one whose
+ *                       absence the workspace's latest build explains (stop, delete, or a start build with a higher
+ *                       build number than the one the key was last seen under), each with that build. A key is
+ *                       never both here and in {@code agentKeys}. A key absent from both vanished without a build
+ *                       to explain it. Optional on read; never null (empty when none); written only when not empty
  */
 public record CycleMarker(
         int schemaVersion,
@@ -26,7 +37,8 @@ public record CycleMarker(
         Instant observedAt,
         int partition,
         int partitionCount,
-        List<String> agentKeys) implements SnapshotRecord {
+        List<String> agentKeys,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Departure> departures) implements SnapshotRecord {
 
     /** The {@code kind} discriminator value. */
     public static final String KIND = "cycle_complete";
@@ -49,5 +61,25 @@ public record CycleMarker(
         for (String key : agentKeys) {
             AgentKeys.requireValid(key, "agent_keys[]");
         }
+        departures = departures == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(departures));
+        Set<String> present = new HashSet<>(agentKeys);
+        for (Map.Entry<String, Departure> departure : departures.entrySet()) {
+            String key = departure.getKey();
+            AgentKeys.requireValid(key, "departures{}");
+            Validation.requireNonNull(departure.getValue(), "departures['" + key + "']");
+            if (present.contains(key)) {
+                throw new IllegalArgumentException("departures['" + key + "'] must not also be in agent_keys");
+            }
+            if (!AgentKeys.workspaceId(key).equals(departure.getValue().workspaceId())) {
+                throw new IllegalArgumentException("departures['" + key + "'].workspace_id must be the key's workspace, was '"
+                        + departure.getValue().workspaceId() + "'");
+            }
+        }
+    }
+
+    /** A marker without departures. */
+    public CycleMarker(int schemaVersion, String deployment, long pollId, Instant observedAt, int partition,
+            int partitionCount, List<String> agentKeys) {
+        this(schemaVersion, deployment, pollId, observedAt, partition, partitionCount, agentKeys, Map.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetevents.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -97,6 +98,68 @@ class SchemaContractTest {
         assertThat(PublishedSchemas.errors("event-notification", badSeverity)).isNotEmpty();
         assertThat(PublishedSchemas.errors("event-notification", badTime)).isNotEmpty();
         assertThat(PublishedSchemas.errors("snapshot-record", agentlessWithBadKey)).isNotEmpty();
+    }
+
+    @Test
+    void shouldWriteTaskUnknownAndDeparturesThatValidateAgainstTheSchema() {
+        Instant now = Instant.parse("2026-03-02T09:14:46.012Z");
+        AgentSnapshot unknownTask = new AgentSnapshot(1, "acme", 43, now, "ws-1/main",
+                RawJson.parse("{\"id\":\"aa11\",\"name\":\"main\"}"), RawJson.parse("{\"id\":\"ws-1\"}"), null, true);
+        Departure stopped = new Departure(Departure.Reason.WORKSPACE_STOPPED, "b-2", 2, "stop", "running", "alice", "ws-1");
+        CycleMarker marker = new CycleMarker(1, "acme", 43, now, 0, 6, List.of("ws-2/"), Map.of("ws-1/main", stopped));
+
+        JsonNode snapshotJson = FleetJson.mapper().valueToTree((SnapshotRecord) unknownTask);
+        JsonNode markerJson = FleetJson.mapper().valueToTree((SnapshotRecord) marker);
+
+        assertThat(PublishedSchemas.errors("snapshot-record", snapshotJson)).isEmpty();
+        assertThat(PublishedSchemas.errors("snapshot-record", markerJson)).isEmpty();
+        assertThat(snapshotJson.get("task_unknown").asBoolean()).isTrue();
+        assertThat(markerJson.get("departures").get("ws-1/main").get("reason").asString()).isEqualTo("workspace_stopped");
+        assertThat(FleetJson.mapper().treeToValue(markerJson, SnapshotRecord.class)).isEqualTo(marker);
+        assertThat(FleetJson.mapper().treeToValue(snapshotJson, SnapshotRecord.class)).isEqualTo(unknownTask);
+    }
+
+    @Test
+    void shouldReadAndWriteTheOlderShapeWithoutTaskUnknownOrDepartures() {
+        Instant now = Instant.parse("2026-03-02T09:14:46.012Z");
+        AgentSnapshot known = new AgentSnapshot(1, "acme", 42, now, "ws-1/", null, RawJson.parse("{\"id\":\"ws-1\"}"), null);
+        CycleMarker marker = new CycleMarker(1, "acme", 42, now, 0, 6, List.of("ws-1/"));
+
+        JsonNode snapshotJson = FleetJson.mapper().valueToTree((SnapshotRecord) known);
+        JsonNode markerJson = FleetJson.mapper().valueToTree((SnapshotRecord) marker);
+
+        assertThat(snapshotJson.has("task_unknown")).isFalse();
+        assertThat(markerJson.has("departures")).isFalse();
+        assertThat(((AgentSnapshot) FleetJson.mapper().treeToValue(snapshotJson, SnapshotRecord.class)).taskUnknown()).isFalse();
+        assertThat(((CycleMarker) FleetJson.mapper().treeToValue(markerJson, SnapshotRecord.class)).departures()).isEmpty();
+    }
+
+    @Test
+    void shouldRejectTaskUnknownWithATaskAndInconsistentDeparturesInSchemaAndJava() {
+        JsonNode unknownWithTask = FleetJson.mapper().readTree(
+                "{\"kind\":\"agent_snapshot\",\"schema_version\":1,\"deployment\":\"d\",\"poll_id\":1,"
+                        + "\"observed_at\":\"2026-03-02T09:14:46Z\",\"agent_key\":\"ws-1/\",\"workspace\":{},"
+                        + "\"task\":{\"id\":\"t\"},\"task_unknown\":true}");
+        JsonNode stoppedByStart = FleetJson.mapper().readTree(
+                "{\"kind\":\"cycle_complete\",\"schema_version\":1,\"deployment\":\"d\",\"poll_id\":1,"
+                        + "\"observed_at\":\"2026-03-02T09:14:46Z\",\"partition\":0,\"partition_count\":1,\"agent_keys\":[],"
+                        + "\"departures\":{\"ws-1/main\":{\"reason\":\"workspace_stopped\",\"build_id\":\"b\",\"build_number\":2,"
+                        + "\"transition\":\"start\",\"job_status\":\"running\",\"workspace_id\":\"ws-1\"}}}");
+        Instant now = Instant.parse("2026-03-02T09:14:46Z");
+        Departure deleted = new Departure(Departure.Reason.WORKSPACE_DELETED, "b", 3, "delete", "succeeded", null, "ws-1");
+
+        assertThat(PublishedSchemas.errors("snapshot-record", unknownWithTask)).isNotEmpty();
+        assertThat(PublishedSchemas.errors("snapshot-record", stoppedByStart)).isNotEmpty();
+        assertThatThrownBy(() -> FleetJson.mapper().treeToValue(unknownWithTask, SnapshotRecord.class))
+                .hasMessageContaining("task_unknown");
+        assertThatThrownBy(() -> FleetJson.mapper().treeToValue(stoppedByStart, SnapshotRecord.class))
+                .hasMessageContaining("transition");
+        assertThatThrownBy(() -> new CycleMarker(1, "d", 1, now, 0, 1, List.of("ws-1/main"), Map.of("ws-1/main", deleted)))
+                .hasMessageContaining("departures['ws-1/main'] must not also be in agent_keys");
+        assertThatThrownBy(() -> new CycleMarker(1, "d", 1, now, 0, 1, List.of(), Map.of("ws-2/main", deleted)))
+                .hasMessageContaining("workspace_id");
+        assertThatThrownBy(() -> new Departure(Departure.Reason.WORKSPACE_REBUILT, "b", 0, "start", "running", null, "ws-1"))
+                .hasMessageContaining("build_number");
     }
 
     /** Absent and null are the same on the wire (writers omit nulls); raw Coder JSON is never normalised. */

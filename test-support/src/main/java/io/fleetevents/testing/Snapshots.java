@@ -3,6 +3,7 @@ package io.fleetevents.testing;
 import io.fleetevents.schemas.AgentKeys;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
+import io.fleetevents.schemas.Departure;
 import io.fleetevents.schemas.FleetJson;
 import io.fleetevents.schemas.RawJson;
 import io.fleetevents.schemas.SnapshotRecord;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,6 +61,44 @@ public final class Snapshots {
                 T0.plusSeconds(60 + pollId * 5), partition, partitionCount, agentKeys);
     }
 
+    /** A cycle-complete marker that also lists {@code departures} (agent key -> the build that hid it). */
+    public static CycleMarker marker(String deployment, long pollId, int partition, int partitionCount, List<String> agentKeys,
+            Map<String, Departure> departures) {
+        return new CycleMarker(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
+                T0.plusSeconds(60 + pollId * 5), partition, partitionCount, agentKeys, departures);
+    }
+
+    /**
+     * The departure the latest build described by {@code build} gives its agent (build id, number, transition, job
+     * status, initiator as {@link Builder#build()} would write them); the reason follows the transition.
+     */
+    public static Departure departure(Builder build) {
+        return build.departure();
+    }
+
+    /** An app status as Coder's {@code WorkspaceAppStatus} carries it; {@code id} and {@code uri} may be null. */
+    public static AppStatus appStatus(String id, String state, String message, Instant createdAt, String uri) {
+        return new AppStatus(id, state, message, createdAt, uri);
+    }
+
+    /**
+     * One entry of {@code apps[].statuses}. A null {@code id} gets a deterministic UUID from the agent, state and time;
+     * a null {@code uri} is written as {@code ""} (Coder's empty value).
+     */
+    public record AppStatus(String id, String state, String message, Instant createdAt, String uri) {
+        public AppStatus {
+            if (state == null || createdAt == null) {
+                throw new IllegalArgumentException("an app status needs a state and a created_at");
+            }
+        }
+    }
+
+    /** The owner name Coder shows for an unclaimed prebuilt workspace (the prebuilds system user). */
+    public static final String PREBUILDS_OWNER = "prebuilds";
+
+    /** Coder's prebuilds system user id (coderd/database PrebuildsSystemUserID). */
+    public static final String PREBUILDS_OWNER_ID = "c42fdf75-3097-471c-8c33-fb52454d81c0";
+
     /** The deterministic workspace UUID fixtures give {@code owner/workspace}. */
     public static String workspaceId(String owner, String workspace) {
         return uuid("workspace:" + owner + "/" + workspace);
@@ -95,7 +135,12 @@ public final class Snapshots {
         private String lifecycle = "ready";
         private Instant disconnectedAt;
         private String parentAgent;
-        private final List<String[]> appStatuses = new ArrayList<>();
+        private final List<AppStatus> appStatuses = new ArrayList<>();
+        // The legacy appStatus(...) keeps "the last appended is latest_app_status"; appStatuses(...) uses the newest.
+        private boolean latestIsNewest;
+        private boolean prebuild;
+        private String initiator;
+        private boolean taskUnknown;
         private String taskStatus;
         private String taskState;
         private Instant taskStateAt;
@@ -148,11 +193,31 @@ public final class Snapshots {
         public Builder parentAgent(String parentName) { this.parentAgent = parentName; return this; }
         /** Appends an app status ({@code working|idle|complete|failure}) created at {@code createdAt}. */
         public Builder appStatus(String state, String message, Instant createdAt) {
-            appStatuses.add(new String[] {state, message, createdAt.toString()});
+            appStatuses.add(new AppStatus(null, state, message, createdAt, null));
+            return this;
+        }
+        /**
+         * Appends these entries to {@code apps[0].statuses} in the order given (Coder lists newest first:
+         * {@code created_at DESC, id DESC}). {@code latest_app_status} becomes the newest by {@code created_at}.
+         */
+        public Builder appStatuses(AppStatus... statuses) {
+            appStatuses.addAll(List.of(statuses));
+            latestIsNewest = true;
+            return this;
+        }
+        /** An unclaimed prebuilt workspace: {@code is_prebuild: true}, owned by the prebuilds system user; same id. */
+        public Builder prebuild() { this.prebuild = true; return this; }
+        /** The build's {@code initiator_name} (and a matching {@code initiator_id}). */
+        public Builder initiator(String name) { this.initiator = name; return this; }
+        /** The Tasks API failed this cycle: no task, {@code task_unknown: true}. */
+        public Builder taskUnknown() {
+            this.taskUnknown = true;
+            this.taskStatus = null;
             return this;
         }
         /** Attaches a Coder Task with this TaskStatus and {@code current_state.state} (may be null). */
         public Builder task(String taskStatus, String currentState, String message, Instant at) {
+            this.taskUnknown = false;
             this.taskStatus = taskStatus;
             this.taskState = currentState;
             this.taskMessage = message;
@@ -175,16 +240,30 @@ public final class Snapshots {
             return agentName == null ? null : uuid("agent:" + path() + "#" + buildNumber);
         }
 
+        /** The Coder build id of this builder's latest build. */
+        public String buildId() {
+            return uuid("build:" + owner + "/" + workspace + "#" + buildNumber);
+        }
+
+        Departure departure() {
+            Departure.Reason reason = Departure.Reason.forTransition(transition);
+            if (reason == null) {
+                throw new IllegalStateException("no departure reason for transition " + transition);
+            }
+            return new Departure(reason, buildId(), buildNumber, transition, jobStatus, initiator, workspaceId(owner, workspace));
+        }
+
         public AgentSnapshot build() {
             Instant observed = observedAt != null ? observedAt : T0.plusSeconds(60 + pollId * 5);
             String wsId = workspaceId(owner, workspace);
-            String buildId = uuid("build:" + owner + "/" + workspace + "#" + buildNumber);
+            String buildId = buildId();
             Instant buildCreated = T0.plusSeconds(buildNumber * 3600L - 3600L);
             ObjectNode agentJson = agentName == null ? null : agentJson(wsId, observed, buildCreated);
             ObjectNode ws = workspaceJson(wsId, buildId, buildCreated, agentJson);
             ObjectNode task = taskStatus == null ? null : taskJson(wsId);
             return new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId, observed, key(),
-                    agentJson == null ? null : RawJson.of(agentJson), RawJson.of(ws), task == null ? null : RawJson.of(task));
+                    agentJson == null ? null : RawJson.of(agentJson), RawJson.of(ws), task == null ? null : RawJson.of(task),
+                    taskUnknown);
         }
 
         private ObjectNode agentJson(String wsId, Instant observed, Instant buildCreated) {
@@ -231,16 +310,16 @@ public final class Snapshots {
             app.put("health", "healthy");
             app.put("sharing_level", "owner");
             ArrayNode statuses = app.putArray("statuses");
-            for (String[] s : appStatuses) {
+            for (AppStatus s : appStatuses) {
                 ObjectNode st = statuses.addObject();
-                st.put("id", uuid("status:" + id + ":" + s[0] + ":" + s[2]));
-                st.put("created_at", s[2]);
+                st.put("id", s.id() != null ? s.id() : uuid("status:" + id + ":" + s.state() + ":" + s.createdAt()));
+                st.put("created_at", s.createdAt().toString());
                 st.put("workspace_id", wsId);
                 st.put("agent_id", id);
                 st.put("app_id", appId);
-                st.put("state", s[0]);
-                st.put("message", s[1]);
-                st.put("uri", "");
+                st.put("state", s.state());
+                st.put("message", s.message());
+                st.put("uri", s.uri() == null ? "" : s.uri());
                 st.put("icon", "");
                 st.put("needs_user_attention", false);
             }
@@ -264,8 +343,8 @@ public final class Snapshots {
             w.put("id", wsId);
             w.put("created_at", T0.toString());
             w.put("updated_at", buildCreated.toString());
-            w.put("owner_id", uuid("user:" + owner));
-            w.put("owner_name", owner);
+            w.put("owner_id", prebuild ? PREBUILDS_OWNER_ID : uuid("user:" + owner));
+            w.put("owner_name", prebuild ? PREBUILDS_OWNER : owner);
             w.put("organization_id", uuid("org:" + organization));
             w.put("organization_name", organization);
             w.put("template_id", uuid("template:" + template));
@@ -277,7 +356,7 @@ public final class Snapshots {
             b.put("updated_at", buildCreated.plusSeconds(88).toString());
             b.put("workspace_id", wsId);
             b.put("workspace_name", workspace);
-            b.put("workspace_owner_name", owner);
+            b.put("workspace_owner_name", prebuild ? PREBUILDS_OWNER : owner);
             b.put("build_number", buildNumber);
             b.put("transition", transition);
             ObjectNode job = b.putObject("job");
@@ -292,6 +371,10 @@ public final class Snapshots {
             job.put("queue_size", queueSize);
             job.put("type", "workspace_build");
             b.put("reason", "initiator");
+            if (initiator != null) {
+                b.put("initiator_id", uuid("user:" + initiator));
+                b.put("initiator_name", initiator);
+            }
             ArrayNode resources = b.putArray("resources");
             if (agentJson != null) {
                 ObjectNode resource = resources.addObject();
@@ -308,7 +391,7 @@ public final class Snapshots {
             provisioners.put("available", provisionersAvailable);
             b.put("has_ai_task", true);
             if (!appStatuses.isEmpty() && agentJson != null) {
-                ObjectNode latest = (ObjectNode) agentJson.get("apps").get(0).get("statuses").get(appStatuses.size() - 1).deepCopy();
+                ObjectNode latest = (ObjectNode) agentJson.get("apps").get(0).get("statuses").get(latestStatusIndex()).deepCopy();
                 w.set("latest_app_status", latest);
             } else {
                 w.putNull("latest_app_status");
@@ -317,6 +400,9 @@ public final class Snapshots {
             w.put("name", workspace);
             w.putNull("deleting_at");
             w.putNull("dormant_at");
+            if (prebuild) {
+                w.put("is_prebuild", true);
+            }
             ObjectNode health = w.putObject("health");
             health.put("healthy", agentJson == null || agentJson.get("health").get("healthy").asBoolean());
             health.putArray("failing_agents");
@@ -324,6 +410,19 @@ public final class Snapshots {
                 w.put("task_id", uuid("task:" + wsId));
             }
             return w;
+        }
+
+        private int latestStatusIndex() {
+            if (!latestIsNewest) {
+                return appStatuses.size() - 1;
+            }
+            int newest = 0;
+            for (int i = 1; i < appStatuses.size(); i++) {
+                if (appStatuses.get(i).createdAt().isAfter(appStatuses.get(newest).createdAt())) {
+                    newest = i;
+                }
+            }
+            return newest;
         }
 
         private String workspaceStatus() {
