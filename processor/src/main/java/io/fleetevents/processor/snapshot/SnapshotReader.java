@@ -122,6 +122,10 @@ public final class SnapshotReader {
             if (!agentless && !agentPresent) {
                 throw new InvalidSnapshotException("agent is required for agent_key '" + agentKey + "'");
             }
+            if (taskUnknown && task != null) {
+                throw new InvalidSnapshotException("task must be absent when task_unknown is true (agent_key '"
+                        + agentKey + "')");
+            }
             return new AgentObservation(deployment, pollId, observed, agentKey, workspace, agent, task, taskUnknown);
         }
         if (CycleMarker.KIND.equals(kind)) {
@@ -131,6 +135,13 @@ public final class SnapshotReader {
             if (partitionCount < 1 || partition >= partitionCount) {
                 throw new InvalidSnapshotException("partition_count must be > partition (" + partition + "), was "
                         + partitionCount);
+            }
+            if (departures != null && agentKeys != null) {
+                for (String departed : departures.keySet()) {
+                    if (agentKeys.contains(departed)) {
+                        throw new InvalidSnapshotException("departures['" + departed + "'] must not also be in agent_keys");
+                    }
+                }
             }
             return new MarkerObservation(deployment, pollId, observed, partition, partitionCount,
                     agentKeys == null ? Set.of() : agentKeys, departures);
@@ -407,7 +418,29 @@ public final class SnapshotReader {
                     default -> p.skipChildren();
                 }
             }
-            requireNonBlank(reason, "departures['" + key + "'].reason");
+            // the same rules as schemas' Departure and CycleMarker
+            String at = "departures['" + key + "'].";
+            requireNonBlank(reason, at + "reason");
+            String expectedTransition = switch (reason) {
+                case "workspace_stopped" -> "stop";
+                case "workspace_deleted" -> "delete";
+                case "workspace_rebuilt" -> "start";
+                default -> throw new InvalidSnapshotException(at + "reason must be workspace_stopped, "
+                        + "workspace_deleted or workspace_rebuilt, was '" + reason + "'");
+            };
+            requireNonBlank(buildId, at + "build_id");
+            if (buildNumber < 1) {
+                throw new InvalidSnapshotException(at + "build_number must be >= 1, was " + buildNumber);
+            }
+            if (!expectedTransition.equals(transition)) {
+                throw new InvalidSnapshotException(at + "transition must be '" + expectedTransition + "' for "
+                        + reason + ", was '" + transition + "'");
+            }
+            requireNonBlank(jobStatus, at + "job_status");
+            if (!key.substring(0, key.indexOf('/')).equals(workspaceId)) {
+                throw new InvalidSnapshotException(at + "workspace_id must be the key's workspace, was '"
+                        + workspaceId + "'");
+            }
             departures.put(key, new Departure(reason, buildId, buildNumber, transition, jobStatus, initiator,
                     workspaceId));
         }
