@@ -1,11 +1,13 @@
 package io.fleetevents.processor;
 
 import io.fleetevents.processor.capacity.CapacityPolicy;
+import io.fleetevents.processor.diff.DiffPolicy;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * The processor's whole configuration, bound from {@code fleet.processor.*}. Every key has a default (see
@@ -18,25 +20,34 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param topics            topic names and creation settings
  * @param capacity          capacity sampling and CAPACITY_WARNING policy
  * @param streams           Kafka Streams runtime settings
+ * @param diff              the configurable rules of the agent diff (idle turn completions, disconnect grace)
  */
 @ConfigurationProperties("fleet.processor")
 public record ProcessorConfig(String applicationId, String bootstrapServers, TopicsConfig topics,
-                              CapacityPolicy capacity, StreamsConfig streams) {
+                              CapacityPolicy capacity, StreamsConfig streams, DiffPolicy diff) {
 
+    @ConstructorBinding
     public ProcessorConfig {
         applicationId = applicationId == null || applicationId.isBlank() ? "fleet-events-processor" : applicationId;
         topics = topics == null ? TopicsConfig.defaults() : topics;
         capacity = capacity == null ? CapacityPolicy.defaults() : capacity;
         streams = streams == null ? StreamsConfig.defaults() : streams;
+        diff = diff == null ? DiffPolicy.defaults() : diff;
+    }
+
+    /** All settings but the diff's, which take their defaults. */
+    public ProcessorConfig(String applicationId, String bootstrapServers, TopicsConfig topics,
+                           CapacityPolicy capacity, StreamsConfig streams) {
+        this(applicationId, bootstrapServers, topics, capacity, streams, null);
     }
 
     /** All defaults (bootstrap servers unset). */
     public static ProcessorConfig defaults() {
-        return new ProcessorConfig(null, null, null, null, null);
+        return new ProcessorConfig(null, null, null, null, null, null);
     }
 
     public ProcessorConfig withBootstrapServers(String servers) {
-        return new ProcessorConfig(applicationId, servers, topics, capacity, streams);
+        return new ProcessorConfig(applicationId, servers, topics, capacity, streams, diff);
     }
 
     /**

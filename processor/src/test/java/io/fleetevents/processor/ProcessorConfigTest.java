@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetevents.processor.capacity.CapacityPolicy;
+import io.fleetevents.processor.diff.DiffPolicy;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
@@ -19,6 +24,21 @@ class ProcessorConfigTest {
         assertThat(config.topics().deadLetter()).isEqualTo("coder.agent-snapshots.dlq");
         assertThat(config.capacity().warningThreshold()).isEqualTo(0.80);
         assertThat(config.capacity().criticalThreshold()).isEqualTo(0.95);
+        assertThat(config.diff().implicitIdleCompletion()).isTrue();
+        assertThat(config.diff().disconnectGrace()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void shouldBindTheDiffKeys() {
+        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(
+                "fleet.processor.diff.implicit-idle-completion", "false",
+                "fleet.processor.diff.disconnect-grace", "30s")));
+
+        ProcessorConfig config = binder.bindOrCreate("fleet.processor", ProcessorConfig.class);
+
+        assertThat(config.diff().implicitIdleCompletion()).isFalse();
+        assertThat(config.diff().disconnectGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.topics().snapshots()).isEqualTo("coder.agent-snapshots");
     }
 
     @Test
@@ -31,5 +51,7 @@ class ProcessorConfigTest {
                 .hasMessageContaining("fleet.processor.streams.processing-guarantee");
         assertThatThrownBy(() -> new ProcessorConfig.TopicsConfig(null, null, null, null, 0, null, null))
                 .hasMessageContaining("fleet.processor.topics.partitions");
+        assertThatThrownBy(() -> new DiffPolicy(null, Duration.ofSeconds(-1)))
+                .hasMessageContaining("fleet.processor.diff.disconnect-grace");
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetevents.schemas;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 
 /**
@@ -17,6 +19,10 @@ import java.time.Instant;
  * @param workingAgents   connected agents whose latest fresh app status is {@code working}
  * @param utilisation     {@code workingAgents / connectedAgents}, 0 when none is connected; in [0, 1]
  * @param pendingBuilds   builds waiting for a provisioner (job {@code pending})
+ * @param prebuiltWorkspaces unclaimed prebuilt workspaces (Coder's {@code is_prebuild}); not in {@code workspaces}.
+ *                        0 when read from a sample written before the field existed
+ * @param prebuiltAgents  agents of those workspaces; not in {@code agents}, {@code connectedAgents},
+ *                        {@code workingAgents} or {@code utilisation}
  */
 public record CapacitySample(
         int schemaVersion,
@@ -29,7 +35,10 @@ public record CapacitySample(
         int connectedAgents,
         int workingAgents,
         double utilisation,
-        int pendingBuilds) {
+        int pendingBuilds,
+        // absent in samples written before prebuilds were counted apart: read as 0
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int prebuiltWorkspaces,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int prebuiltAgents) {
 
     /** Version producers of this release write. */
     public static final int CURRENT_SCHEMA_VERSION = 1;
@@ -50,6 +59,8 @@ public record CapacitySample(
         Validation.requireNonNegative(connectedAgents, "connected_agents");
         Validation.requireNonNegative(workingAgents, "working_agents");
         Validation.requireNonNegative(pendingBuilds, "pending_builds");
+        Validation.requireNonNegative(prebuiltWorkspaces, "prebuilt_workspaces");
+        Validation.requireNonNegative(prebuiltAgents, "prebuilt_agents");
         if (connectedAgents > agents || workingAgents > connectedAgents) {
             throw new IllegalArgumentException("need working_agents <= connected_agents <= agents, was "
                     + workingAgents + " <= " + connectedAgents + " <= " + agents);
@@ -57,6 +68,14 @@ public record CapacitySample(
         if (!(utilisation >= 0.0 && utilisation <= 1.0)) {
             throw new IllegalArgumentException("utilisation must be in [0, 1], was " + utilisation);
         }
+    }
+
+    /** A sample without prebuilt workspaces (the shape before they were counted apart). */
+    public CapacitySample(int schemaVersion, String deployment, String scope, long pollId, Instant observedAt,
+                          int workspaces, int agents, int connectedAgents, int workingAgents, double utilisation,
+                          int pendingBuilds) {
+        this(schemaVersion, deployment, scope, pollId, observedAt, workspaces, agents, connectedAgents, workingAgents,
+                utilisation, pendingBuilds, 0, 0);
     }
 
     /** Utilisation computed as this record defines it. */

@@ -73,6 +73,19 @@ class SchemaContractTest {
     }
 
     @Test
+    void shouldReadACapacitySampleWrittenBeforePrebuildsWereCountedWithZeroPrebuilds() {
+        String old = "{\"schema_version\":1,\"deployment\":\"acme\",\"scope\":\"fleet\",\"poll_id\":4,"
+                + "\"observed_at\":\"2026-03-02T09:14:46Z\",\"workspaces\":2,\"agents\":2,\"connected_agents\":1,"
+                + "\"working_agents\":1,\"utilisation\":1.0,\"pending_builds\":0}";
+
+        CapacitySample sample = FleetJson.mapper().readValue(old, CapacitySample.class);
+
+        assertThat(sample.prebuiltWorkspaces()).isZero();
+        assertThat(sample.prebuiltAgents()).isZero();
+        assertThat(PublishedSchemas.errors("capacity-sample", FleetJson.mapper().readTree(old))).isEmpty();
+    }
+
+    @Test
     void shouldRejectInstancesTheJavaModelRejects() {
         JsonNode badSeverity = FleetJson.mapper().readTree(
                 "{\"event_type\":\"AGENT_FAILURE\",\"severity\":\"FATAL\",\"timestamp\":\"2025-10-27T14:30:00Z\",\"message\":\"x\"}");

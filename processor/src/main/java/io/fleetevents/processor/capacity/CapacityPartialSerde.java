@@ -1,6 +1,7 @@
 package io.fleetevents.processor.capacity;
 
 import io.fleetevents.processor.internal.BinaryReader;
+import io.fleetevents.processor.internal.BinarySerde;
 import io.fleetevents.processor.internal.BinaryWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,37 +10,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link CapacityPartial} for the repartition topic and the cycle store.
  *
  * <p>A partial lists every workspace of its partition, so its size grows with the fleet: one record per partition
- * per cycle. Format 2 (written) stores each workspace id as 16 bytes when it is a canonical UUID (Coder's ids are)
- * and the organization and template names once, in a dictionary: ~26 bytes per workspace, against ~70 in format 1
- * (still read, so partials already in a repartition topic or changelog survive an upgrade). At 26 bytes, Kafka's
+ * per cycle. Formats 2 and 3 store each workspace id as 16 bytes when it is a canonical UUID (Coder's ids are)
+ * and the organization and template names once, in a dictionary: ~26 bytes per workspace, against ~70 in format 1.
+ * Format 3 (written) adds the prebuilt agents per scope and a prebuild flag per workspace. Formats 1 and 2 are still
+ * read (no prebuilds), so partials already in a repartition topic or changelog survive an upgrade. At 26 bytes, Kafka's
  * default 1 MB record holds ~40,000 workspaces per partition; {@code StreamsSettings} raises the limit of the
  * internal topics to 8 MB on top.
  */
-public final class CapacityPartialSerde
-        implements Serde<CapacityPartial>, Serializer<CapacityPartial>, Deserializer<CapacityPartial> {
+public final class CapacityPartialSerde extends BinarySerde<CapacityPartial> {
 
     private static final int FORMAT_V1 = 1;
     private static final int FORMAT_V2 = 2;
+    private static final int FORMAT_V3 = 3;
     private static final int ID_UUID = 0;
     private static final int ID_TEXT = 1;
     private static final int NONE = -1;
 
+    public CapacityPartialSerde() {
+        super("capacity partial");
+    }
+
     @Override
-    public byte[] serialize(String topic, CapacityPartial p) {
-        if (p == null) {
-            return null;
-        }
+    protected byte[] write(CapacityPartial p) {
         BinaryWriter out = new BinaryWriter(128 + p.workspaces().size() * 26)
-                .writeByte(FORMAT_V2)
+                .writeByte(FORMAT_V3)
                 .writeString(p.deployment())
                 .writeLong(p.pollId())
                 .writeLong(p.observedAt().getEpochSecond())
@@ -49,7 +48,7 @@ public final class CapacityPartialSerde
                 .writeInt(p.counts().size());
         p.counts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out
                 .writeString(e.getKey()).writeInt(e.getValue().agents()).writeInt(e.getValue().connected())
-                .writeInt(e.getValue().working()));
+                .writeInt(e.getValue().working()).writeInt(e.getValue().prebuilt()));
         Map<String, Integer> dictionary = new LinkedHashMap<>();
         for (WorkspaceEntry w : p.workspaces()) {
             if (w.organization() != null) {
@@ -71,7 +70,7 @@ public final class CapacityPartialSerde
             }
             out.writeInt(w.organization() == null ? NONE : dictionary.get(w.organization()))
                     .writeInt(w.template() == null ? NONE : dictionary.get(w.template()))
-                    .writeByte((w.buildPending() ? 1 : 0) | (w.noProvisioner() ? 2 : 0));
+                    .writeByte((w.buildPending() ? 1 : 0) | (w.noProvisioner() ? 2 : 0) | (w.prebuild() ? 4 : 0));
         }
         return out.toByteArray();
     }
@@ -90,31 +89,23 @@ public final class CapacityPartialSerde
     }
 
     @Override
-    public CapacityPartial deserialize(String topic, byte[] data) {
-        if (data == null) {
-            return null;
+    protected CapacityPartial read(int format, BinaryReader in) {
+        if (format != FORMAT_V1 && format != FORMAT_V2 && format != FORMAT_V3) {
+            throw unknownFormat(format);
         }
-        try {
-            BinaryReader in = new BinaryReader(data);
-            int format = in.readByte();
-            if (format != FORMAT_V1 && format != FORMAT_V2) {
-                throw new SerializationException("unknown capacity partial format " + format);
-            }
-            String deployment = in.readString();
-            long pollId = in.readLong();
-            Instant observedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            int partition = in.readInt();
-            int partitionCount = in.readInt();
-            int scopes = in.readInt();
-            Map<String, ScopeCounts> counts = new HashMap<>();
-            for (int i = 0; i < scopes; i++) {
-                counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt()));
-            }
-            List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
-            return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
-        } catch (IllegalStateException | IndexOutOfBoundsException e) {
-            throw new SerializationException("corrupt capacity partial: " + e.getMessage(), e);
+        String deployment = in.readString();
+        long pollId = in.readLong();
+        Instant observedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        int partition = in.readInt();
+        int partitionCount = in.readInt();
+        int scopes = in.readInt();
+        Map<String, ScopeCounts> counts = new HashMap<>();
+        for (int i = 0; i < scopes; i++) {
+            counts.put(in.readString(), new ScopeCounts(in.readInt(), in.readInt(), in.readInt(),
+                    format >= FORMAT_V3 ? in.readInt() : 0));
         }
+        List<WorkspaceEntry> workspaces = format == FORMAT_V1 ? workspacesV1(in) : workspacesV2(in);
+        return new CapacityPartial(deployment, pollId, observedAt, partition, partitionCount, counts, workspaces);
     }
 
     private static List<WorkspaceEntry> workspacesV1(BinaryReader in) {
@@ -148,28 +139,9 @@ public final class CapacityPartialSerde
             int template = in.readInt();
             int flags = in.readByte();
             workspaces.add(new WorkspaceEntry(id, org == NONE ? null : dictionary[org],
-                    template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0));
+                    template == NONE ? null : dictionary[template], (flags & 1) != 0, (flags & 2) != 0,
+                    (flags & 4) != 0));
         }
         return workspaces;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // fixed format
-    }
-
-    @Override
-    public void close() {
-        // stateless
-    }
-
-    @Override
-    public Serializer<CapacityPartial> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<CapacityPartial> deserializer() {
-        return this;
     }
 }

@@ -29,14 +29,15 @@ public final class CycleCombiner {
             partial.counts().forEach((scope, c) -> counts.merge(scope, c, ScopeCounts::plus));
             for (WorkspaceEntry w : partial.workspaces()) {
                 workspaces.merge(w.workspaceId(), w, (a, b) -> new WorkspaceEntry(a.workspaceId(), a.organization(),
-                        a.template(), a.buildPending() || b.buildPending(), a.noProvisioner() || b.noProvisioner()));
+                        a.template(), a.buildPending() || b.buildPending(), a.noProvisioner() || b.noProvisioner(),
+                        a.prebuild() || b.prebuild()));
             }
         }
         Map<String, int[]> perScope = new TreeMap<>();
         for (WorkspaceEntry w : workspaces.values()) {
             for (String scope : PartialCounter.scopesOf(policy, w.organization(), w.template())) {
-                int[] agg = perScope.computeIfAbsent(scope, s -> new int[3]);
-                agg[0]++;
+                int[] agg = perScope.computeIfAbsent(scope, s -> new int[4]);
+                agg[w.prebuild() ? 3 : 0]++;
                 agg[1] += w.buildPending() ? 1 : 0;
                 agg[2] += w.noProvisioner() ? 1 : 0;
             }
@@ -46,8 +47,8 @@ public final class CycleCombiner {
         }
         List<ScopeTotals> totals = new ArrayList<>(counts.size());
         counts.forEach((scope, c) -> {
-            int[] agg = perScope.getOrDefault(scope, new int[3]);
-            totals.add(new ScopeTotals(scope, agg[0], c, agg[1], agg[2]));
+            int[] agg = perScope.getOrDefault(scope, new int[4]);
+            totals.add(new ScopeTotals(scope, agg[0], c, agg[1], agg[2], agg[3]));
         });
         return totals;
     }

@@ -31,12 +31,15 @@ public final class PartialCounter {
         WorkspaceEntry known = workspaces.get(workspaceId);
         boolean pending = state.buildPending() || (known != null && known.buildPending());
         boolean starved = state.noProvisioner() || (known != null && known.noProvisioner());
+        boolean prebuild = state.prebuild() || (known != null && known.prebuild());
         workspaces.put(workspaceId, new WorkspaceEntry(workspaceId, state.organization(), state.template(), pending,
-                starved));
+                starved, prebuild));
         if (state.agentless()) {
             return;
         }
-        ScopeCounts one = new ScopeCounts(1, state.connected() ? 1 : 0, state.connected() && state.working() ? 1 : 0);
+        // Unclaimed prebuilds are capacity held in reserve, not agents at work: counted apart, out of utilisation.
+        ScopeCounts one = state.prebuild() ? new ScopeCounts(0, 0, 0, 1)
+                : new ScopeCounts(1, state.connected() ? 1 : 0, state.connected() && state.working() ? 1 : 0);
         for (String scope : scopesOf(policy, state.organization(), state.template())) {
             counts.merge(scope, one, ScopeCounts::plus);
         }

@@ -11,8 +11,15 @@ import java.time.Instant;
  * @param counts         summed agent counts
  * @param pendingBuilds  workspaces whose latest build waits for a provisioner
  * @param starvedBuilds  of those, builds for which Coder reports no available provisioner
+ * @param prebuiltWorkspaces distinct unclaimed prebuilt workspaces (not in {@code workspaces})
  */
-public record ScopeTotals(String scope, int workspaces, ScopeCounts counts, int pendingBuilds, int starvedBuilds) {
+public record ScopeTotals(String scope, int workspaces, ScopeCounts counts, int pendingBuilds, int starvedBuilds,
+                          int prebuiltWorkspaces) {
+
+    /** Totals without prebuilt workspaces. */
+    public ScopeTotals(String scope, int workspaces, ScopeCounts counts, int pendingBuilds, int starvedBuilds) {
+        this(scope, workspaces, counts, pendingBuilds, starvedBuilds, 0);
+    }
 
     public double utilisation() {
         return CapacitySample.utilisation(counts.working(), counts.connected());
@@ -20,6 +27,7 @@ public record ScopeTotals(String scope, int workspaces, ScopeCounts counts, int 
 
     public CapacitySample toSample(String deployment, long pollId, Instant observedAt) {
         return new CapacitySample(CapacitySample.CURRENT_SCHEMA_VERSION, deployment, scope, pollId, observedAt,
-                workspaces, counts.agents(), counts.connected(), counts.working(), utilisation(), pendingBuilds);
+                workspaces, counts.agents(), counts.connected(), counts.working(), utilisation(), pendingBuilds,
+                prebuiltWorkspaces, counts.prebuilt());
     }
 }

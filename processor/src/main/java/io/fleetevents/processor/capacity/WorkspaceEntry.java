@@ -9,7 +9,14 @@ package io.fleetevents.processor.capacity;
  * @param template       template name; may be null
  * @param buildPending   its latest build waits for a provisioner
  * @param noProvisioner  Coder reports no available provisioner for that build
+ * @param prebuild       an unclaimed prebuilt workspace, counted apart
  */
 public record WorkspaceEntry(String workspaceId, String organization, String template, boolean buildPending,
-                             boolean noProvisioner) {
+                             boolean noProvisioner, boolean prebuild) {
+
+    /** A workspace that is not an unclaimed prebuild. */
+    public WorkspaceEntry(String workspaceId, String organization, String template, boolean buildPending,
+                          boolean noProvisioner) {
+        this(workspaceId, organization, template, buildPending, noProvisioner, false);
+    }
 }

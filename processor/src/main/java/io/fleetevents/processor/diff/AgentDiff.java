@@ -15,7 +15,10 @@ import io.fleetevents.schemas.EventType;
 import io.fleetevents.schemas.Rfc3339;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import io.fleetevents.processor.snapshot.Departure;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +37,25 @@ import java.util.Optional;
  *   <li>No rollback: a snapshot with an older {@code poll_id} than the state is ignored.</li>
  *   <li>First sight is a change from nothing; a rebuild (new agent UUID under the same key) compares the new
  *       agent with nothing, so its connection and failures are reported with the new {@code agent_id}.</li>
+ *   <li>Time comes from the input only (Coder's timestamps, {@code observed_at}): a disconnect's grace is judged
+ *       against the observation that carries it, never against the processor's clock, so a replay decides the
+ *       same way.</li>
  * </ul>
+ *
+ * <p>{@link #between} handles a snapshot, {@link #atMarker} what a complete cycle means for each stored key.
  */
 public final class AgentDiff {
 
     private AgentDiff() {
     }
 
-    /** Diffs {@code snapshot} against {@code previous} (null when the key was never seen). */
+    /** Diffs {@code snapshot} against {@code previous} with the default {@link DiffPolicy}. */
     public static DiffResult between(AgentState previous, AgentObservation snapshot) {
+        return between(previous, snapshot, DiffPolicy.defaults());
+    }
+
+    /** Diffs {@code snapshot} against {@code previous} (null when the key was never seen). */
+    public static DiffResult between(AgentState previous, AgentObservation snapshot, DiffPolicy policy) {
         if (previous != null && snapshot.pollId() < previous.pollId()) {
             return DiffResult.ignored(previous);
         }
@@ -52,7 +65,13 @@ public final class AgentDiff {
         String agentId = agent == null ? null : agent.id();
         boolean rebuilt = previous != null && agentId != null && previous.agentId() != null
                 && !agentId.equals(previous.agentId());
-        AgentState sameAgent = rebuilt ? null : previous;
+        // A dev container recreation: Coder deletes the sub-agent and inserts one of the same name, with a new UUID,
+        // under the same parent (coder-api.md §16). The parent UUID changes with every build, so the same parent
+        // also means the same build.
+        boolean recreated = rebuilt && agent.parentId() != null && agent.parentId().equals(previous.parentAgentId());
+        // A claim keeps the workspace id and changes owner and name: the agent is new to its owner.
+        boolean claimed = previous != null && previous.prebuild() && !ws.prebuild();
+        AgentState sameAgent = rebuilt || claimed ? null : previous;
         List<EventNotification> events = new ArrayList<>(2);
         Context ctx = new Context(snapshot, ref, agentId);
 
@@ -62,18 +81,44 @@ public final class AgentDiff {
             events.add(buildFailed(ctx, previous));
         }
 
-        TaskFacts task = taskOf(snapshot);
-        String lastSignalId = previous == null ? null : previous.lastSignalId();
+        // An unknown task part (the Tasks API failed this cycle) is no change: keep what was known, derive nothing.
+        TaskFacts task = snapshot.taskUnknown() ? null : taskOf(snapshot);
+        String taskStatus = snapshot.taskUnknown() ? (previous == null ? null : previous.taskStatus())
+                : task == null ? null : task.status();
+        Watermark mark = previous == null ? Watermark.NONE
+                : new Watermark(previous.watermarkMicros(), previous.watermarkId());
+        boolean turnOpen = sameAgent != null && sameAgent.turnOpen();
         boolean working = false;
+        String pending = null;
         if (agent != null) {
             String prevStatus = sameAgent == null ? null : sameAgent.status();
             String prevLifecycle = sameAgent == null ? null : sameAgent.lifecycle();
-            boolean wasUp = up(prevStatus, prevLifecycle);
+            String wasPending = sameAgent == null ? null : sameAgent.pendingDisconnectAt();
+            if (recreated && !reportedGone(previous)) {
+                events.add(recreatedOld(ctx, previous));
+            }
+            if (wasPending != null && graceOver(wasPending, policy, snapshot.observedAt())) {
+                // The outage outlasted the grace before this snapshot: report it first, as a marker would have.
+                events.add(disconnectFailure(previous, snapshot.deployment(), snapshot.observedAt(), policy));
+                wasPending = null;
+            }
+            // Until a pending disconnect is reported, consumers still know the agent as connected.
+            boolean wasUp = wasPending != null || up(prevStatus, prevLifecycle);
+            String reportedStatus = wasPending != null ? "connected" : prevStatus;
             boolean isUp = up(agent.status(), agent.lifecycle());
+            boolean runningStart = runningStart(ws);
+            boolean statusDown = !"connected".equals(agent.status());
             if (isUp && !wasUp) {
-                events.add(connected(ctx, previous, rebuilt, prevStatus, prevLifecycle));
+                events.add(connected(ctx, previous, rebuilt, recreated, claimed, prevStatus, prevLifecycle));
             } else if (wasUp && !isUp && !"timeout".equals(agent.status())) {
-                events.add(wentDown(ctx, prevStatus, prevLifecycle));
+                if (runningStart && statusDown) {
+                    // Possibly a blip: Coder clears disconnected_at only at the first ping after a reconnect.
+                    pending = wasPending != null ? wasPending
+                            : Objects.requireNonNullElse(agent.disconnectedAt(),
+                                    snapshot.observedAt().toString());
+                } else {
+                    events.add(wentDown(ctx, reportedStatus, prevLifecycle));
+                }
             }
             if ("timeout".equals(agent.status()) && !"timeout".equals(prevStatus)) {
                 events.add(timedOut(ctx, prevStatus, prevLifecycle));
@@ -81,38 +126,97 @@ public final class AgentDiff {
             if (!Objects.equals(agent.lifecycle(), prevLifecycle)) {
                 lifecycleFailure(ctx, prevStatus, prevLifecycle).ifPresent(events::add);
             }
-            AppStatus signal = newestFreshSignal(snapshot, task);
-            if (signal != null) {
-                String signalId = signalId(signal);
-                if (!signalId.equals(lastSignalId)) {
-                    taskSignal(ctx, signal, signalId, task).ifPresent(events::add);
-                    lastSignalId = signalId;
-                }
-                working = isUp && "working".equals(signal.state());
-            }
+            TurnOutcome turns = turns(ctx, snapshot, task, mark, turnOpen, policy);
+            events.addAll(turns.events());
+            mark = turns.mark();
+            turnOpen = turns.turnOpen();
+            AppStatus newest = newestFreshSignal(snapshot, task);
+            working = isUp && newest != null && "working".equals(newest.state());
         }
-        String previousTaskStatus = previous == null ? null : previous.taskStatus();
-        if (task != null && "error".equals(task.status()) && !"error".equals(previousTaskStatus)) {
-            events.add(taskError(ctx, task, previousTaskStatus));
+        if (task != null && "error".equals(task.status()) && !"error".equals(previous == null ? null
+                : previous.taskStatus())) {
+            events.add(taskError(ctx, task, previous == null ? null : previous.taskStatus()));
         }
 
-        AgentState next = new AgentState(snapshot.deployment(), snapshot.pollId(), snapshot.agentKey(), agentId,
-                agent == null ? null : agent.parentId(), ws.name(), ws.owner(), ws.organization(), ws.template(),
-                ws.buildId(), ws.buildFailed(), agent == null ? null : agent.status(),
-                agent == null ? null : agent.lifecycle(),
-                agent == null ? null : agent.lastConnectedAt(), lastSignalId,
-                task == null ? null : task.status(), working, ws.buildPending(), ws.noProvisioner());
+        AgentState next = AgentState.builder()
+                .deployment(snapshot.deployment())
+                .pollId(snapshot.pollId())
+                .agentKey(snapshot.agentKey())
+                .agentId(agentId)
+                .parentAgentId(agent == null ? null : agent.parentId())
+                .workspaceName(ws.name())
+                .owner(ws.owner())
+                .organization(ws.organization())
+                .template(ws.template())
+                .buildId(ws.buildId())
+                .buildNumber(ws.buildNumber())
+                .transition(ws.transition())
+                .buildFailed(ws.buildFailed())
+                .status(agent == null ? null : agent.status())
+                .lifecycle(agent == null ? null : agent.lifecycle())
+                .lastConnectedAt(agent == null ? null : agent.lastConnectedAt())
+                .watermark(mark.micros(), mark.id())
+                .turnOpen(turnOpen)
+                .taskStatus(taskStatus)
+                .working(working)
+                .buildPending(ws.buildPending())
+                .noProvisioner(ws.noProvisioner())
+                .pendingDisconnectAt(ws.prebuild() ? null : pending)
+                .prebuild(ws.prebuild())
+                .build();
+        if (next.disconnectPending() && graceOver(next.pendingDisconnectAt(), policy, snapshot.observedAt())) {
+            // Coder's disconnected_at is already older than the grace (e.g. the poller was down): no wait left.
+            events.add(disconnectFailure(next, snapshot.deployment(), snapshot.observedAt(), policy));
+            next = next.toBuilder().pendingDisconnectAt(null).build();
+        }
+        if (ws.prebuild()) {
+            // An unclaimed prebuilt workspace belongs to no one yet: its agents are counted apart, never announced.
+            events.clear();
+        }
         return new DiffResult(events, next, false);
     }
 
     /**
-     * The event for an agent that a complete cycle no longer lists; empty for an agent-less workspace or an agent
-     * already known to be disconnected (its departure was reported when it happened).
+     * What a complete cycle means for one stored key of the marker's deployment: for a listed key, a pending
+     * disconnect whose grace is over is reported; for a key the cycle does not list (and that was seen before the
+     * cycle), a departure explained by its workspace's latest build is an INFO disconnect, anything else a vanish;
+     * a pending disconnect without such a build is reported as the failure it was, before the vanish.
      */
-    public static Optional<EventNotification> vanished(AgentState state, MarkerObservation marker) {
-        if (state.agentless() || "disconnected".equals(state.status())) {
-            return Optional.empty();
+    public static MarkerResult atMarker(AgentState state, MarkerObservation marker, DiffPolicy policy) {
+        if (marker.agentKeys().contains(state.agentKey())) {
+            if (state.disconnectPending() && !state.prebuild()
+                    && graceOver(state.pendingDisconnectAt(), policy, marker.observedAt())) {
+                return MarkerResult.keep(List.of(disconnectFailure(state, marker.deployment(), marker.observedAt(),
+                        policy)), state.toBuilder().pendingDisconnectAt(null).build());
+            }
+            return MarkerResult.unchanged(state);
         }
+        if (state.pollId() >= marker.pollId()) {
+            // first seen after this cycle was taken; the next marker will list it
+            return MarkerResult.unchanged(state);
+        }
+        if (state.agentless() || state.prebuild()) {
+            return MarkerResult.gone(List.of());
+        }
+        Departure departure = marker.departures().get(state.agentKey());
+        List<EventNotification> events = new ArrayList<>(2);
+        if (departure != null) {
+            // The build explains the absence, and a disconnect pending at that moment was the shutdown.
+            if (state.disconnectPending() || !reportedGone(state)) {
+                events.add(departed(state, marker, departure));
+            }
+            return MarkerResult.gone(events);
+        }
+        if (state.disconnectPending()) {
+            events.add(disconnectFailure(state, marker.deployment(), marker.observedAt(), policy));
+        }
+        if (state.disconnectPending() || !reportedGone(state)) {
+            events.add(vanishedEvent(state, marker));
+        }
+        return MarkerResult.gone(events);
+    }
+
+    private static EventNotification vanishedEvent(AgentState state, MarkerObservation marker) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("reason", "vanished");
         put(metadata, "last_seen", state.lastConnectedAt());
@@ -120,11 +224,103 @@ public final class AgentDiff {
         put(metadata, "parent_agent_id", state.parentAgentId());
         String id = EventIds.of(marker.deployment(), EventType.AGENT_DISCONNECTED, state.agentKey(),
                 Objects.requireNonNullElse(state.agentId(), "-"), "vanished", Long.toString(marker.pollId()));
-        return Optional.of(new EventNotification(id, EventType.AGENT_DISCONNECTED, EventSeverity.INFO,
+        return new EventNotification(id, EventType.AGENT_DISCONNECTED, EventSeverity.INFO,
                 marker.observedAt(), state.agentId(), null,
                 "Agent vanished from a complete poll cycle (workspace deleted or agent removed)", metadata,
-                state.ref(), fields(state.status(), state.lifecycle()), Map.of("status", "vanished"),
-                marker.observedAt(), EventNotification.CURRENT_SCHEMA_VERSION));
+                state.ref(), reportedFields(state), Map.of("status", "vanished"),
+                marker.observedAt(), EventNotification.CURRENT_SCHEMA_VERSION);
+    }
+
+    private static EventNotification departed(AgentState state, MarkerObservation marker, Departure departure) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("reason", departure.reason());
+        if (departure.buildNumber() > 0) {
+            metadata.put("build_number", departure.buildNumber());
+        }
+        put(metadata, "build_id", departure.buildId());
+        put(metadata, "transition", departure.transition());
+        put(metadata, "job_status", departure.jobStatus());
+        put(metadata, "initiator", departure.initiator());
+        put(metadata, "last_seen", state.lastConnectedAt());
+        metadata.put("poll_id", marker.pollId());
+        put(metadata, "parent_agent_id", state.parentAgentId());
+        String build = departure.buildId() != null ? departure.buildId() : "build#" + departure.buildNumber();
+        String id = EventIds.of(marker.deployment(), EventType.AGENT_DISCONNECTED, state.agentKey(),
+                Objects.requireNonNullElse(state.agentId(), "-"), departure.reason(), build);
+        return new EventNotification(id, EventType.AGENT_DISCONNECTED, EventSeverity.INFO, marker.observedAt(),
+                state.agentId(), null, "Agent disconnected: " + departure.reason().replace('_', ' '), metadata,
+                state.ref(), reportedFields(state), Map.of("status", "disconnected"), marker.observedAt(),
+                EventNotification.CURRENT_SCHEMA_VERSION);
+    }
+
+    /**
+     * The AGENT_FAILURE of a disconnect that did not heal within the grace. Built from the state alone, so the
+     * snapshot or the marker that finds the grace over gives the same event, named by Coder's
+     * {@code disconnected_at} as the disconnect itself was before the grace existed.
+     */
+    private static EventNotification disconnectFailure(AgentState state, String deployment, Instant observedAt,
+                                                       DiffPolicy policy) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (state.buildNumber() > 0) {
+            metadata.put("build_number", state.buildNumber());
+        }
+        put(metadata, "transition", state.transition());
+        put(metadata, "parent_agent_id", state.parentAgentId());
+        put(metadata, "last_seen", state.lastConnectedAt());
+        metadata.put("reason", "connection_lost");
+        metadata.put("error", "agent has lost connection");
+        metadata.put("disconnected_at", state.pendingDisconnectAt());
+        metadata.put("grace_seconds", policy.disconnectGrace().toSeconds());
+        String id = EventIds.of(deployment, EventType.AGENT_FAILURE, state.agentKey(),
+                Objects.requireNonNullElse(state.agentId(), "-"), "down", state.pendingDisconnectAt());
+        return new EventNotification(id, EventType.AGENT_FAILURE, EventSeverity.CRITICAL,
+                parse(state.pendingDisconnectAt(), observedAt), state.agentId(), null,
+                "Agent disconnected unexpectedly", metadata, state.ref(), fields("connected", state.lifecycle()),
+                fields("disconnected", state.lifecycle()), observedAt, EventNotification.CURRENT_SCHEMA_VERSION);
+    }
+
+    private static EventNotification recreatedOld(Context ctx, AgentState previous) {
+        Map<String, Object> metadata = agentMetadata(ctx);
+        metadata.put("reason", "recreated");
+        put(metadata, "parent_agent_id", previous.parentAgentId());
+        metadata.put("new_agent_id", ctx.agentId());
+        put(metadata, "last_seen", previous.lastConnectedAt());
+        String id = EventIds.of(ctx.snapshot().deployment(), EventType.AGENT_DISCONNECTED, ctx.ref().key(),
+                previous.agentId(), "recreated");
+        return new EventNotification(id, EventType.AGENT_DISCONNECTED, EventSeverity.INFO,
+                ctx.snapshot().observedAt(), previous.agentId(), null,
+                "Agent disconnected: dev container recreated", metadata, ctx.ref(), reportedFields(previous),
+                Map.of("status", "recreated"), ctx.snapshot().observedAt(), EventNotification.CURRENT_SCHEMA_VERSION);
+    }
+
+    /** Whether consumers were already told this agent is down, so a later absence adds nothing. */
+    private static boolean reportedGone(AgentState state) {
+        return !state.disconnectPending() && ("disconnected".equals(state.status()) || "off".equals(state.lifecycle()));
+    }
+
+    /** The state as consumers last heard of it: connected while a disconnect is pending. */
+    private static Map<String, Object> reportedFields(AgentState state) {
+        return fields(state.disconnectPending() ? "connected" : state.status(), state.lifecycle());
+    }
+
+    private static boolean graceOver(String disconnectedAt, DiffPolicy policy, Instant now) {
+        Instant at = parse(disconnectedAt, now);
+        return !at.plus(policy.disconnectGrace()).isAfter(now);
+    }
+
+    private static boolean runningStart(WorkspaceFacts ws) {
+        return "start".equals(ws.transition()) && (ws.buildStatus() == null || "running".equals(ws.buildStatus()));
+    }
+
+    private static Instant parse(String rfc3339, Instant fallback) {
+        if (rfc3339 != null) {
+            try {
+                return Rfc3339.toInstant(rfc3339);
+            } catch (IllegalArgumentException e) {
+                // a malformed optional timestamp is no reason to lose the event
+            }
+        }
+        return fallback;
     }
 
     /** Whether the agent counts as up: Coder says connected and its lifecycle is not {@code off}. */
@@ -149,13 +345,21 @@ public final class AgentDiff {
                 Objects.requireNonNullElse(ws.buildId(), "build#" + ws.buildNumber()), "build_failed");
     }
 
-    private static EventNotification connected(Context ctx, AgentState previous, boolean rebuilt, String prevStatus,
-                                               String prevLifecycle) {
+    private static EventNotification connected(Context ctx, AgentState previous, boolean rebuilt, boolean recreated,
+                                               boolean claimed, String prevStatus, String prevLifecycle) {
         AgentFacts agent = ctx.snapshot.agent();
         Map<String, Object> metadata = agentMetadata(ctx);
-        if (rebuilt) {
+        if (recreated) {
+            metadata.put("recreated", true);
+            metadata.put("previous_agent_id", previous.agentId());
+        } else if (rebuilt) {
             metadata.put("rebuilt", true);
             metadata.put("previous_agent_id", previous.agentId());
+        }
+        if (claimed) {
+            metadata.put("claimed", true);
+            put(metadata, "previous_owner", previous.owner());
+            put(metadata, "previous_path", previous.ref().path());
         }
         // While connected, disconnected_at is the last disconnect before this connection: it names the occurrence.
         // Without it, a reconnection after a disconnect we saw is named by the poll that observed it.
@@ -164,7 +368,12 @@ public final class AgentDiff {
         String occurrence = reconnectAfter != null ? reconnectAfter
                 : reconnect ? "poll:" + ctx.snapshot.pollId() : "first";
         String when = reconnect ? agent.lastConnectedAt() : agent.firstConnectedAt();
-        return ctx.event(EventType.AGENT_CONNECTED, EventSeverity.INFO, time(when, ctx), null, "Agent connected",
+        if (claimed) {
+            // the same agent may already have been announced as the prebuild's: the claim is its own occurrence
+            occurrence = "claimed:" + ctx.snapshot.workspace().buildId();
+        }
+        return ctx.event(EventType.AGENT_CONNECTED, EventSeverity.INFO, time(when, ctx), null,
+                claimed ? "Agent connected: prebuilt workspace claimed" : "Agent connected",
                 metadata, beforeFields(previous, prevStatus, prevLifecycle), fields(agent.status(), agent.lifecycle()),
                 agent.id(), "connected", occurrence);
     }
@@ -172,8 +381,7 @@ public final class AgentDiff {
     private static EventNotification wentDown(Context ctx, String prevStatus, String prevLifecycle) {
         AgentFacts agent = ctx.snapshot.agent();
         WorkspaceFacts ws = ctx.snapshot.workspace();
-        boolean runningStart = "start".equals(ws.transition())
-                && (ws.buildStatus() == null || "running".equals(ws.buildStatus()));
+        boolean runningStart = runningStart(ws);
         boolean statusDown = !"connected".equals(agent.status());
         Map<String, Object> metadata = agentMetadata(ctx);
         put(metadata, "last_seen", agent.lastConnectedAt());
@@ -183,12 +391,13 @@ public final class AgentDiff {
         Instant when = statusDown ? time(agent.disconnectedAt(), ctx) : ctx.snapshot.observedAt();
         Map<String, Object> before = fields(prevStatus, prevLifecycle);
         Map<String, Object> after = fields(agent.status(), agent.lifecycle());
-        if (runningStart) {
-            metadata.put("reason", statusDown ? "connection_lost" : "agent_shut_down");
-            put(metadata, "error", statusDown ? "agent has lost connection" : "agent is not running");
-            String message = statusDown ? "Agent disconnected unexpectedly" : "Agent shut down unexpectedly";
-            return ctx.event(EventType.AGENT_FAILURE, EventSeverity.CRITICAL, when, null, message, metadata,
-                    before, after, agent.id(), "down", occurrence);
+        if (runningStart && !statusDown) {
+            // A connection loss in a running start waits for the grace (between); an agent that turns itself off
+            // while its workspace should run has not lost a connection that could come back.
+            metadata.put("reason", "agent_shut_down");
+            metadata.put("error", "agent is not running");
+            return ctx.event(EventType.AGENT_FAILURE, EventSeverity.CRITICAL, when, null,
+                    "Agent shut down unexpectedly", metadata, before, after, agent.id(), "down", occurrence);
         }
         String reason = "delete".equals(ws.transition()) ? "workspace_deleted"
                 : "stop".equals(ws.transition()) ? "workspace_stopped"
@@ -244,31 +453,107 @@ public final class AgentDiff {
                 lifecycle));
     }
 
-    private static Optional<EventNotification> taskSignal(Context ctx, AppStatus signal, String signalId,
-                                                          TaskFacts task) {
-        String state = signal.state();
-        EventType type;
-        EventSeverity severity;
-        String fallback;
-        if ("complete".equals(state) || "completed".equals(state)) {
-            type = EventType.TASK_COMPLETION;
-            severity = EventSeverity.INFO;
-            fallback = "Task completed";
-        } else if ("failure".equals(state) || "failed".equals(state)) {
-            type = EventType.TASK_FAILURE;
-            severity = EventSeverity.WARNING;
-            fallback = "Task failed";
-        } else {
-            return Optional.empty();
+    /**
+     * Acts on every fresh signal after the watermark, oldest first: {@code working} opens a turn, an explicit
+     * {@code complete}/{@code failure} is the turn's event and closes it (so the {@code idle} AgentAPI writes ~2 s
+     * later adds nothing), and {@code idle} closes an open turn as an implicit completion when the policy says so.
+     */
+    private static TurnOutcome turns(Context ctx, AgentObservation snapshot, TaskFacts task, Watermark mark,
+                                     boolean turnOpen, DiffPolicy policy) {
+        List<EventNotification> events = new ArrayList<>(1);
+        for (AppStatus signal : signalsAfter(snapshot, task, mark)) {
+            String state = signal.state();
+            if ("working".equals(state)) {
+                turnOpen = true;
+            } else if (isComplete(state) || isFailure(state)) {
+                events.add(explicitEnd(ctx, signal, task));
+                turnOpen = false;
+            } else if ("idle".equals(state)) {
+                if (turnOpen && policy.implicitIdleCompletion()) {
+                    events.add(implicitEnd(ctx, signal, task));
+                }
+                turnOpen = false;
+            }
+            mark = new Watermark(signal.createdAtMicros(), signal.id());
         }
-        Map<String, Object> metadata = agentMetadata(ctx);
-        metadata.put("state", state);
-        put(metadata, "uri", signal.uri());
-        metadata.put(signal.id().startsWith("task:") ? "source" : "app_status_id",
-                signal.id().startsWith("task:") ? "task_current_state" : signal.id());
+        return new TurnOutcome(events, mark, turnOpen);
+    }
+
+    /**
+     * This agent's fresh signals after the watermark, in Coder's order ({@code created_at}, then id): every app
+     * status of its apps (Coder keeps the whole history), the workspace's {@code latest_app_status} when it is this
+     * agent's and not among them, and the Task's {@code current_state} when no app status has its moment (the Task
+     * state is a copy of an app status). Stale statuses (older than the latest start build) never count.
+     */
+    private static List<AppStatus> signalsAfter(AgentObservation snapshot, TaskFacts task, Watermark mark) {
+        WorkspaceFacts ws = snapshot.workspace();
+        AgentFacts agent = snapshot.agent();
+        List<AppStatus> signals = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<Long> moments = new HashSet<>();
+        for (AppStatus status : agent.appStatuses()) {
+            ids.add(status.id());
+            moments.add(status.createdAtMicros());
+            if (!ws.isStale(status) && mark.before(status)) {
+                signals.add(status);
+            }
+        }
+        AppStatus latest = ws.latestAppStatus();
+        if (latest != null && (latest.agentId() == null || latest.agentId().equals(agent.id()))
+                && !ids.contains(latest.id())) {
+            moments.add(latest.createdAtMicros());
+            if (!ws.isStale(latest) && mark.before(latest)) {
+                signals.add(latest);
+            }
+        }
+        AppStatus current = task == null ? null : task.currentState();
+        if (current != null && !moments.contains(current.createdAtMicros()) && !ws.isStale(current)
+                && current.createdAtMicros() > mark.micros()) {
+            signals.add(current);
+        }
+        signals.sort(AppStatus.ORDER);
+        return signals;
+    }
+
+    private static boolean isComplete(String state) {
+        return "complete".equals(state) || "completed".equals(state);
+    }
+
+    private static boolean isFailure(String state) {
+        return "failure".equals(state) || "failed".equals(state);
+    }
+
+    private static EventNotification explicitEnd(Context ctx, AppStatus signal, TaskFacts task) {
+        String state = signal.state();
+        boolean complete = isComplete(state);
+        Map<String, Object> metadata = signalMetadata(ctx, signal);
+        String fallback = complete ? "Task completed" : "Task failed";
         String message = signal.message() == null || signal.message().isBlank() ? fallback : signal.message();
-        return Optional.of(ctx.event(type, severity, Rfc3339.toInstant(signal.createdAt()),
-                task == null ? null : task.id(), message, metadata, null, Map.of("task_state", state), signalId));
+        return ctx.event(complete ? EventType.TASK_COMPLETION : EventType.TASK_FAILURE,
+                complete ? EventSeverity.INFO : EventSeverity.WARNING, Rfc3339.toInstant(signal.createdAt()),
+                task == null ? null : task.id(), message, metadata, null, Map.of("task_state", state),
+                signalId(signal));
+    }
+
+    private static EventNotification implicitEnd(Context ctx, AppStatus signal, TaskFacts task) {
+        Map<String, Object> metadata = signalMetadata(ctx, signal);
+        metadata.put("implicit", true);
+        if (signal.message() != null && !signal.message().isBlank()) {
+            metadata.put("status_message", signal.message());
+        }
+        return ctx.event(EventType.TASK_COMPLETION, EventSeverity.INFO, Rfc3339.toInstant(signal.createdAt()),
+                task == null ? null : task.id(), "Agent stopped working and waits for input", metadata, null,
+                Map.of("task_state", signal.state()), signalId(signal));
+    }
+
+    private static Map<String, Object> signalMetadata(Context ctx, AppStatus signal) {
+        Map<String, Object> metadata = agentMetadata(ctx);
+        metadata.put("state", signal.state());
+        metadata.put("reported_state", signal.state());
+        put(metadata, signal.uri() == null || signal.uri().isBlank() ? null : "uri", signal.uri());
+        boolean fromTask = signal.id().startsWith("task:");
+        metadata.put(fromTask ? "source" : "app_status_id", fromTask ? "task_current_state" : signal.id());
+        return metadata;
     }
 
     private static EventNotification taskError(Context ctx, TaskFacts task, String previousTaskStatus) {
@@ -361,7 +646,7 @@ public final class AgentDiff {
     }
 
     private static void put(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
+        if (key != null && value != null) {
             map.put(key, value);
         }
     }
@@ -376,6 +661,23 @@ public final class AgentDiff {
             }
         }
         return ctx.snapshot.observedAt();
+    }
+
+    /**
+     * The last signal acted on: {@code created_at} in epoch micros and the status id; a null id covers every status
+     * of that microsecond (state restored from format 1 knew only the moment).
+     */
+    private record Watermark(long micros, String id) {
+
+        static final Watermark NONE = new Watermark(Long.MIN_VALUE, null);
+
+        boolean before(AppStatus status) {
+            return status.createdAtMicros() > micros
+                    || (status.createdAtMicros() == micros && id != null && status.id().compareTo(id) > 0);
+        }
+    }
+
+    private record TurnOutcome(List<EventNotification> events, Watermark mark, boolean turnOpen) {
     }
 
     /** What every event of one snapshot shares. */

@@ -1,31 +1,40 @@
 package io.fleetevents.processor.diff;
 
 import io.fleetevents.processor.internal.BinaryReader;
+import io.fleetevents.processor.internal.BinarySerde;
 import io.fleetevents.processor.internal.BinaryWriter;
-import java.util.Map;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link AgentState} for the store and its changelog: a format byte, then fixed-order
- * fields. About 200 bytes per agent instead of several KB of JSON; a new format gets a new format byte, and the
- * reader keeps reading the old ones, so a changelog written by an older release restores.
+ * fields. About 200 bytes per agent instead of several KB of JSON.
+ *
+ * <p>Format 2 is written. Format 1 (the fields up to the task status, then a flag byte) is still read, so a
+ * changelog written by the release before restores: its task signal id {@code <micros>:<state>} becomes the app
+ * status watermark at that microsecond, covering every status of it, and the fields format 1 lacks start empty.
  */
-public final class AgentStateSerde implements Serde<AgentState>, Serializer<AgentState>, Deserializer<AgentState> {
+public final class AgentStateSerde extends BinarySerde<AgentState> {
 
     static final int FORMAT_V1 = 1;
+    static final int FORMAT_V2 = 2;
+
+    private static final int BUILD_FAILED = 1;
+    private static final int WORKING = 2;
+    private static final int BUILD_PENDING = 4;
+    private static final int NO_PROVISIONER = 8;
+    private static final int TURN_OPEN = 16;
+    private static final int PREBUILD = 32;
+
+    public AgentStateSerde() {
+        super("agent state");
+    }
 
     @Override
-    public byte[] serialize(String topic, AgentState s) {
-        if (s == null) {
-            return null;
-        }
-        int flags = (s.buildFailed() ? 1 : 0) | (s.working() ? 2 : 0) | (s.buildPending() ? 4 : 0)
-                | (s.noProvisioner() ? 8 : 0);
+    protected byte[] write(AgentState s) {
+        int flags = (s.buildFailed() ? BUILD_FAILED : 0) | (s.working() ? WORKING : 0)
+                | (s.buildPending() ? BUILD_PENDING : 0) | (s.noProvisioner() ? NO_PROVISIONER : 0)
+                | (s.turnOpen() ? TURN_OPEN : 0) | (s.prebuild() ? PREBUILD : 0);
         return new BinaryWriter(512)
-                .writeByte(FORMAT_V1)
+                .writeByte(FORMAT_V2)
                 .writeString(s.deployment())
                 .writeLong(s.pollId())
                 .writeString(s.agentKey())
@@ -36,67 +45,91 @@ public final class AgentStateSerde implements Serde<AgentState>, Serializer<Agen
                 .writeString(s.organization())
                 .writeString(s.template())
                 .writeString(s.buildId())
+                .writeInt(s.buildNumber())
+                .writeString(s.transition())
                 .writeString(s.status())
                 .writeString(s.lifecycle())
                 .writeString(s.lastConnectedAt())
-                .writeString(s.lastSignalId())
+                .writeLong(s.watermarkMicros())
+                .writeString(s.watermarkId())
                 .writeString(s.taskStatus())
+                .writeString(s.pendingDisconnectAt())
                 .writeByte(flags)
                 .toByteArray();
     }
 
     @Override
-    public AgentState deserialize(String topic, byte[] data) {
-        if (data == null) {
-            return null;
+    protected AgentState read(int format, BinaryReader in) {
+        return switch (format) {
+            case FORMAT_V1 -> readV1(in);
+            case FORMAT_V2 -> readV2(in);
+            default -> throw unknownFormat(format);
+        };
+    }
+
+    private static AgentState readV2(BinaryReader in) {
+        AgentState.Builder b = AgentState.builder()
+                .deployment(in.readString())
+                .pollId(in.readLong())
+                .agentKey(in.readString())
+                .agentId(in.readString())
+                .parentAgentId(in.readString())
+                .workspaceName(in.readString())
+                .owner(in.readString())
+                .organization(in.readString())
+                .template(in.readString())
+                .buildId(in.readString())
+                .buildNumber(in.readInt())
+                .transition(in.readString())
+                .status(in.readString())
+                .lifecycle(in.readString())
+                .lastConnectedAt(in.readString());
+        long micros = in.readLong();
+        b.watermark(micros, in.readString())
+                .taskStatus(in.readString())
+                .pendingDisconnectAt(in.readString());
+        return flags(b, in.readByte()).build();
+    }
+
+    private static AgentState readV1(BinaryReader in) {
+        AgentState.Builder b = AgentState.builder()
+                .deployment(in.readString())
+                .pollId(in.readLong())
+                .agentKey(in.readString())
+                .agentId(in.readString())
+                .parentAgentId(in.readString())
+                .workspaceName(in.readString())
+                .owner(in.readString())
+                .organization(in.readString())
+                .template(in.readString())
+                .buildId(in.readString())
+                .status(in.readString())
+                .lifecycle(in.readString())
+                .lastConnectedAt(in.readString());
+        String lastSignalId = in.readString();
+        b.watermark(signalMicros(lastSignalId), null).taskStatus(in.readString());
+        return flags(b, in.readByte()).build();
+    }
+
+    /** The microseconds of a format-1 signal id {@code <micros>:<state>}; no watermark when absent or unreadable. */
+    private static long signalMicros(String signalId) {
+        if (signalId == null) {
+            return Long.MIN_VALUE;
         }
+        int colon = signalId.indexOf(':');
         try {
-            BinaryReader in = new BinaryReader(data);
-            int format = in.readByte();
-            if (format != FORMAT_V1) {
-                throw new SerializationException("unknown agent state format " + format);
-            }
-            String deployment = in.readString();
-            long pollId = in.readLong();
-            String agentKey = in.readString();
-            String agentId = in.readString();
-            String parentAgentId = in.readString();
-            String workspaceName = in.readString();
-            String owner = in.readString();
-            String organization = in.readString();
-            String template = in.readString();
-            String buildId = in.readString();
-            String status = in.readString();
-            String lifecycle = in.readString();
-            String lastConnectedAt = in.readString();
-            String lastSignalId = in.readString();
-            String taskStatus = in.readString();
-            int flags = in.readByte();
-            return new AgentState(deployment, pollId, agentKey, agentId, parentAgentId, workspaceName, owner,
-                    organization, template, buildId, (flags & 1) != 0, status, lifecycle, lastConnectedAt,
-                    lastSignalId, taskStatus, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0);
-        } catch (IllegalStateException e) {
-            throw new SerializationException("corrupt agent state: " + e.getMessage(), e);
+            return Long.parseLong(colon < 0 ? signalId : signalId.substring(0, colon));
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
         }
     }
 
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        // fixed format
-    }
-
-    @Override
-    public void close() {
-        // stateless
-    }
-
-    @Override
-    public Serializer<AgentState> serializer() {
-        return this;
-    }
-
-    @Override
-    public Deserializer<AgentState> deserializer() {
-        return this;
+    private static AgentState.Builder flags(AgentState.Builder b, int flags) {
+        return b.buildFailed((flags & BUILD_FAILED) != 0)
+                .working((flags & WORKING) != 0)
+                .buildPending((flags & BUILD_PENDING) != 0)
+                .noProvisioner((flags & NO_PROVISIONER) != 0)
+                .turnOpen((flags & TURN_OPEN) != 0)
+                .prebuild((flags & PREBUILD) != 0);
     }
 }

@@ -12,9 +12,11 @@ import java.time.Instant;
  * @param workspace   workspace facts; never null
  * @param agent       agent facts; null exactly for an agent-less workspace
  * @param task        task facts; null when the snapshot carries no task
+ * @param taskUnknown {@code task_unknown}: the Tasks API failed this cycle, so the task part is unknown (not absent)
  */
 public record AgentObservation(String deployment, long pollId, Instant observedAt, String agentKey,
-                               WorkspaceFacts workspace, AgentFacts agent, TaskFacts task) implements ParsedSnapshot {
+                               WorkspaceFacts workspace, AgentFacts agent, TaskFacts task, boolean taskUnknown)
+        implements ParsedSnapshot {
 
     /** Whether this reports a workspace without an agent. */
     public boolean agentless() {

@@ -1,5 +1,7 @@
 package io.fleetevents.processor.snapshot;
 
+import java.util.Comparator;
+
 /**
  * A Coder {@code WorkspaceAppStatus} (or a Task's {@code current_state}) reduced to what task events need.
  *
@@ -13,6 +15,13 @@ package io.fleetevents.processor.snapshot;
  */
 public record AppStatus(String id, String state, String message, String uri, String createdAt, long createdAtMicros,
                         String agentId) {
+
+    /**
+     * Coder's order of statuses: {@code created_at}, then id (two statuses can share a timestamp). Coder lists them
+     * newest-first now and oldest-first in older releases, so the diff sorts with this and relies on neither.
+     */
+    public static final Comparator<AppStatus> ORDER = Comparator.comparingLong(AppStatus::createdAtMicros)
+            .thenComparing(AppStatus::id);
 
     /** Whether this status is newer than {@code other} (a null other is older than anything). */
     public boolean newerThan(AppStatus other) {

@@ -4,7 +4,11 @@ import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
 import io.fleetevents.schemas.Rfc3339;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -25,6 +29,12 @@ import tools.jackson.core.json.JsonFactory;
 public final class SnapshotReader {
 
     private static final JsonFactory FACTORY = new JsonFactory();
+
+    /**
+     * Coder's prebuilds system user (coderd/database/migrations/000290_prebuilds.up.sql): it owns every unclaimed
+     * prebuilt workspace, also in releases whose Workspace has no {@code is_prebuild} yet.
+     */
+    static final String PREBUILDS_USER_ID = "c42fdf75-3097-471c-8c33-fb52454d81c0";
 
     /**
      * Parses one value.
@@ -62,6 +72,8 @@ public final class SnapshotReader {
         int partition = -1;
         int partitionCount = -1;
         Set<String> agentKeys = null;
+        Map<String, Departure> departures = null;
+        boolean taskUnknown = false;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken token = p.nextToken();
@@ -81,6 +93,8 @@ public final class SnapshotReader {
                 case "partition" -> partition = integer(p, token, name);
                 case "partition_count" -> partitionCount = integer(p, token, name);
                 case "agent_keys" -> agentKeys = token == JsonToken.VALUE_NULL ? null : readKeys(p, token);
+                case "departures" -> departures = token == JsonToken.VALUE_NULL ? null : readDepartures(p, token);
+                case "task_unknown" -> taskUnknown = token == JsonToken.VALUE_TRUE;
                 default -> p.skipChildren();
             }
         }
@@ -108,7 +122,11 @@ public final class SnapshotReader {
             if (!agentless && !agentPresent) {
                 throw new InvalidSnapshotException("agent is required for agent_key '" + agentKey + "'");
             }
-            return new AgentObservation(deployment, pollId, observed, agentKey, workspace, agent, task);
+            if (taskUnknown && task != null) {
+                throw new InvalidSnapshotException("task must be absent when task_unknown is true (agent_key '"
+                        + agentKey + "')");
+            }
+            return new AgentObservation(deployment, pollId, observed, agentKey, workspace, agent, task, taskUnknown);
         }
         if (CycleMarker.KIND.equals(kind)) {
             if (partition < 0) {
@@ -118,8 +136,15 @@ public final class SnapshotReader {
                 throw new InvalidSnapshotException("partition_count must be > partition (" + partition + "), was "
                         + partitionCount);
             }
+            if (departures != null && agentKeys != null) {
+                for (String departed : departures.keySet()) {
+                    if (agentKeys.contains(departed)) {
+                        throw new InvalidSnapshotException("departures['" + departed + "'] must not also be in agent_keys");
+                    }
+                }
+            }
             return new MarkerObservation(deployment, pollId, observed, partition, partitionCount,
-                    agentKeys == null ? Set.of() : agentKeys);
+                    agentKeys == null ? Set.of() : agentKeys, departures);
         }
         throw new InvalidSnapshotException("unknown kind '" + kind + "': expected '" + AgentSnapshot.KIND + "' or '"
                 + CycleMarker.KIND + "'");
@@ -138,7 +163,7 @@ public final class SnapshotReader {
         String disconnectedAt = null;
         String readyAt = null;
         int connectionTimeout = 0;
-        AppStatus newest = null;
+        List<AppStatus> statuses = new ArrayList<>();
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -155,17 +180,17 @@ public final class SnapshotReader {
                 case "ready_at" -> readyAt = string(p, t, "agent.ready_at");
                 case "connection_timeout_seconds" -> connectionTimeout = t == JsonToken.VALUE_NULL ? 0
                         : integer(p, t, "agent.connection_timeout_seconds");
-                case "apps" -> newest = readAppsNewestStatus(p, t, newest);
+                case "apps" -> readAppStatuses(p, t, statuses);
                 default -> p.skipChildren();
             }
         }
         return new AgentFacts(id, agentName, parentId, status, lifecycle, createdAt, firstConnectedAt,
-                lastConnectedAt, disconnectedAt, readyAt, connectionTimeout, newest);
+                lastConnectedAt, disconnectedAt, readyAt, connectionTimeout, statuses);
     }
 
-    private AppStatus readAppsNewestStatus(JsonParser p, JsonToken token, AppStatus newest) {
+    private void readAppStatuses(JsonParser p, JsonToken token, List<AppStatus> statuses) {
         if (token == JsonToken.VALUE_NULL) {
-            return newest;
+            return;
         }
         if (token != JsonToken.START_ARRAY) {
             throw new InvalidSnapshotException("agent.apps must be an array");
@@ -177,8 +202,8 @@ public final class SnapshotReader {
                 if ("statuses".equals(name) && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
                         AppStatus status = readAppStatus(p);
-                        if (status != null && status.newerThan(newest)) {
-                            newest = status;
+                        if (status != null) {
+                            statuses.add(status);
                         }
                     }
                 } else {
@@ -186,7 +211,6 @@ public final class SnapshotReader {
                 }
             }
         }
-        return newest;
     }
 
     /** Reads a status object whose START_OBJECT is the current token; null when it lacks id, state or time. */
@@ -236,6 +260,7 @@ public final class SnapshotReader {
         int provisionersCount = -1;
         int provisionersAvailable = -1;
         AppStatus latestAppStatus = null;
+        boolean prebuild = false;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
@@ -245,6 +270,8 @@ public final class SnapshotReader {
                 case "owner_name" -> owner = string(p, t, "workspace.owner_name");
                 case "organization_name" -> organization = string(p, t, "workspace.organization_name");
                 case "template_name" -> template = string(p, t, "workspace.template_name");
+                case "is_prebuild" -> prebuild |= t == JsonToken.VALUE_TRUE;
+                case "owner_id" -> prebuild |= PREBUILDS_USER_ID.equals(string(p, t, "workspace.owner_id"));
                 case "latest_app_status" -> {
                     if (t == JsonToken.START_OBJECT) {
                         latestAppStatus = readAppStatus(p);
@@ -313,7 +340,7 @@ public final class SnapshotReader {
         long buildCreatedMicros = buildCreatedAt == null ? Long.MIN_VALUE : Rfc3339.toEpochMicros(buildCreatedAt);
         return new WorkspaceFacts(id, wsName, owner, organization, template, buildId, buildNumber, transition,
                 buildStatus, buildCreatedAt, buildCreatedMicros, jobStatus, jobError, jobErrorCode, jobCompletedAt,
-                queueSize, provisionersCount, provisionersAvailable, latestAppStatus);
+                queueSize, provisionersCount, provisionersAvailable, latestAppStatus, prebuild);
     }
 
     private TaskFacts readTask(JsonParser p, JsonToken token) {
@@ -359,6 +386,84 @@ public final class SnapshotReader {
                 : new AppStatus("task:" + id + ":" + stateTimestamp, state, message, uri, stateTimestamp,
                         Rfc3339.toEpochMicros(stateTimestamp), agentId);
         return new TaskFacts(id, status, agentId, buildNumber, current);
+    }
+
+    private Map<String, Departure> readDepartures(JsonParser p, JsonToken token) {
+        requireObject(token, "departures");
+        Map<String, Departure> departures = new HashMap<>();
+        String key;
+        while ((key = p.nextName()) != null) {
+            requireKey(key, "departures key");
+            JsonToken t = p.nextToken();
+            requireObject(t, "departures['" + key + "']");
+            String reason = null;
+            String buildId = null;
+            int buildNumber = 0;
+            String transition = null;
+            String jobStatus = null;
+            String initiator = null;
+            String workspaceId = null;
+            String name;
+            while ((name = p.nextName()) != null) {
+                JsonToken dt = p.nextToken();
+                switch (name) {
+                    case "reason" -> reason = string(p, dt, "departure.reason");
+                    case "build_id" -> buildId = string(p, dt, "departure.build_id");
+                    case "build_number" -> buildNumber = dt == JsonToken.VALUE_NULL ? 0
+                            : integer(p, dt, "departure.build_number");
+                    case "transition" -> transition = string(p, dt, "departure.transition");
+                    case "job_status" -> jobStatus = string(p, dt, "departure.job_status");
+                    case "initiator" -> initiator = initiator(p, dt);
+                    case "workspace_id" -> workspaceId = string(p, dt, "departure.workspace_id");
+                    default -> p.skipChildren();
+                }
+            }
+            // the same rules as schemas' Departure and CycleMarker
+            String at = "departures['" + key + "'].";
+            requireNonBlank(reason, at + "reason");
+            String expectedTransition = switch (reason) {
+                case "workspace_stopped" -> "stop";
+                case "workspace_deleted" -> "delete";
+                case "workspace_rebuilt" -> "start";
+                default -> throw new InvalidSnapshotException(at + "reason must be workspace_stopped, "
+                        + "workspace_deleted or workspace_rebuilt, was '" + reason + "'");
+            };
+            requireNonBlank(buildId, at + "build_id");
+            if (buildNumber < 1) {
+                throw new InvalidSnapshotException(at + "build_number must be >= 1, was " + buildNumber);
+            }
+            if (!expectedTransition.equals(transition)) {
+                throw new InvalidSnapshotException(at + "transition must be '" + expectedTransition + "' for "
+                        + reason + ", was '" + transition + "'");
+            }
+            requireNonBlank(jobStatus, at + "job_status");
+            if (!key.substring(0, key.indexOf('/')).equals(workspaceId)) {
+                throw new InvalidSnapshotException(at + "workspace_id must be the key's workspace, was '"
+                        + workspaceId + "'");
+            }
+            departures.put(key, new Departure(reason, buildId, buildNumber, transition, jobStatus, initiator,
+                    workspaceId));
+        }
+        return departures;
+    }
+
+    /** The initiator's name: a string, or Coder's {@code {id, username|name}} object reduced to its name. */
+    private static String initiator(JsonParser p, JsonToken token) {
+        if (token != JsonToken.START_OBJECT) {
+            return string(p, token, "departure.initiator");
+        }
+        String username = null;
+        String fallback = null;
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "username" -> username = string(p, t, "departure.initiator.username");
+                case "name" -> fallback = string(p, t, "departure.initiator.name");
+                default -> p.skipChildren();
+            }
+        }
+        return username != null ? username : fallback;
     }
 
     private Set<String> readKeys(JsonParser p, JsonToken token) {

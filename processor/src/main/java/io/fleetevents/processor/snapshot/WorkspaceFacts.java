@@ -22,12 +22,13 @@ package io.fleetevents.processor.snapshot;
  * @param provisionersCount      {@code latest_build.matched_provisioners.count}; -1 when absent
  * @param provisionersAvailable  {@code latest_build.matched_provisioners.available}; -1 when absent
  * @param latestAppStatus        {@code latest_app_status}; null when none
+ * @param prebuild               {@code is_prebuild}: an unclaimed prebuilt workspace, owned by Coder's prebuilds user
  */
 public record WorkspaceFacts(
         String id, String name, String owner, String organization, String template,
         String buildId, int buildNumber, String transition, String buildStatus, String buildCreatedAt,
         long buildCreatedAtMicros, String jobStatus, String jobError, String jobErrorCode, String jobCompletedAt,
-        int queueSize, int provisionersCount, int provisionersAvailable, AppStatus latestAppStatus) {
+        int queueSize, int provisionersCount, int provisionersAvailable, AppStatus latestAppStatus, boolean prebuild) {
 
     /** Whether the latest build failed (WorkspaceStatus or job status {@code failed}). */
     public boolean buildFailed() {

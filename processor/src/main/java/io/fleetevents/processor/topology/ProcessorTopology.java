@@ -72,7 +72,7 @@ public final class ProcessorTopology {
 
         KStream<String, Emit> diffOutput = builder
                 .stream(topics.snapshots(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
-                .process(() -> new SnapshotProcessor(config.capacity(), listener), Named.as(AGENT_DIFF),
+                .process(() -> new SnapshotProcessor(config.capacity(), config.diff(), listener), Named.as(AGENT_DIFF),
                         AGENT_STATE_STORE, CYCLE_PROGRESS_STORE);
 
         Map<String, KStream<String, Emit>> diffBranches = diffOutput.split(Named.as("diff-output-"))

@@ -4,7 +4,9 @@ import io.fleetevents.processor.capacity.CapacityPolicy;
 import io.fleetevents.processor.capacity.PartialCounter;
 import io.fleetevents.processor.diff.AgentDiff;
 import io.fleetevents.processor.diff.AgentState;
+import io.fleetevents.processor.diff.DiffPolicy;
 import io.fleetevents.processor.diff.DiffResult;
+import io.fleetevents.processor.diff.MarkerResult;
 import io.fleetevents.processor.snapshot.AgentObservation;
 import io.fleetevents.processor.snapshot.InvalidSnapshotException;
 import io.fleetevents.processor.snapshot.MarkerObservation;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>An agent snapshot: read the key's state, run {@link AgentDiff}, store the next state, forward the events.</li>
  *   <li>A cycle marker: the marker lists the partition's keys present in a complete cycle, so every stored key of
- *       the same deployment that it does not list, and that was last seen before that cycle, has vanished: its
- *       event is forwarded and its state deleted. Silence, restarts and poller outages never delete anything, because
+ *       the same deployment that it does not list, and that was last seen before that cycle, has left: a departure
+ *       the marker explains by a build is an INFO disconnect, anything else a vanish, and its state is deleted.
+ *       Pending disconnects whose grace is over are reported here too ({@link AgentDiff#atMarker}). Silence, restarts and poller outages never delete anything, because
  *       only a marker does. Then the present keys are counted into this partition's {@code CapacityPartial},
  *       forwarded (keyed by deployment) towards the fleet-wide combination in {@link CapacityCycleProcessor}.</li>
  *   <li>Anything that breaks the snapshot contract (unparseable, invalid, key differing from {@code agent_key}, a
@@ -50,13 +53,15 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
 
     private final SnapshotReader reader = new SnapshotReader();
     private final CapacityPolicy policy;
+    private final DiffPolicy diffPolicy;
     private final TopologyListener listener;
     private ProcessorContext<String, Emit> context;
     private KeyValueStore<String, AgentState> states;
     private KeyValueStore<String, Long> cycles;
 
-    SnapshotProcessor(CapacityPolicy policy, TopologyListener listener) {
+    SnapshotProcessor(CapacityPolicy policy, DiffPolicy diffPolicy, TopologyListener listener) {
         this.policy = policy;
+        this.diffPolicy = diffPolicy;
         this.listener = listener;
     }
 
@@ -97,7 +102,7 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
 
     private void onSnapshot(Record<byte[], byte[]> record, String key, AgentObservation snapshot) {
         AgentState previous = states.get(key);
-        DiffResult result = AgentDiff.between(previous, snapshot);
+        DiffResult result = AgentDiff.between(previous, snapshot, diffPolicy);
         if (result.stale()) {
             listener.staleSnapshot();
             return;
@@ -117,7 +122,7 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
             return;
         }
         PartialCounter counter = new PartialCounter(policy, marker);
-        List<KeyValue<String, AgentState>> vanished = new ArrayList<>();
+        List<KeyValue<String, MarkerResult>> changes = new ArrayList<>();
         try (KeyValueIterator<String, AgentState> all = states.all()) {
             while (all.hasNext()) {
                 KeyValue<String, AgentState> entry = all.next();
@@ -125,18 +130,23 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
                 if (!state.deployment().equals(marker.deployment())) {
                     continue;
                 }
-                if (marker.agentKeys().contains(entry.key)) {
-                    counter.add(state);
-                } else if (state.pollId() < marker.pollId()) {
-                    vanished.add(entry);
+                MarkerResult result = AgentDiff.atMarker(state, marker, diffPolicy);
+                if (result.changed()) {
+                    changes.add(KeyValue.pair(entry.key, result));
                 }
-                // else: first seen after this cycle was taken; the next marker will list it
+                if (marker.agentKeys().contains(entry.key)) {
+                    counter.add(result.next());
+                }
             }
         }
-        for (KeyValue<String, AgentState> entry : vanished) {
-            states.delete(entry.key);
-            Optional<EventNotification> event = AgentDiff.vanished(entry.value, marker);
-            event.ifPresent(e -> forwardEvent(record.timestamp(), e, marker.deployment()));
+        // Written after the scan: a store must not change under its open iterator.
+        for (KeyValue<String, MarkerResult> change : changes) {
+            if (change.value.gone()) {
+                states.delete(change.key);
+            } else {
+                states.put(change.key, change.value.next());
+            }
+            change.value.events().forEach(e -> forwardEvent(record.timestamp(), e, marker.deployment()));
         }
         cycles.put(marker.deployment(), marker.pollId());
         context.forward(new Record<String, Emit>(marker.deployment(), new Emit.Partial(counter.toPartial()),

@@ -96,7 +96,9 @@ class ProcessorApplicationIT {
                 new ByteArraySerializer())) {
             for (int a = 0; a < AGENTS; a++) {
                 Snapshots.Builder b = Snapshots.agent("user" + a + "/app-" + a + ".main").pollId(pollId);
-                AgentSnapshot s = (a == disconnected ? b.disconnected() : b.connected()).build();
+                // the disconnect (T0 + 1800 s) is seen past its grace, so it is reported at once
+                AgentSnapshot s = (a == disconnected ? b.disconnected().observedAt(Snapshots.T0.plusSeconds(1900))
+                        : b.connected()).build();
                 producer.send(new ProducerRecord<>(topic, s.agentKey(),
                         Topics.AGENT_SNAPSHOTS.valueSerde().serializer().serialize(topic, s)));
             }

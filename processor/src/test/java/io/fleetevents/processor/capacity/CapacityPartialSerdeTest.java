@@ -74,6 +74,30 @@ class CapacityPartialSerdeTest {
     }
 
     @Test
+    void shouldStillReadFormatTwoWrittenBeforePrebuildsWereCounted() {
+        BinaryWriter v2 = new BinaryWriter(256).writeByte(2).writeString("coder.example.com")
+                .writeLong(42).writeLong(AT.getEpochSecond()).writeInt(AT.getNano()).writeInt(2).writeInt(6)
+                .writeInt(1).writeString("fleet").writeInt(10).writeInt(7).writeInt(3)
+                .writeInt(1).writeString("coder")
+                .writeInt(1).writeByte(1).writeString("ws-2").writeInt(0).writeInt(-1).writeByte(1);
+
+        CapacityPartial read = serde.deserialize("t", v2.toByteArray());
+
+        assertThat(read).isEqualTo(new CapacityPartial("coder.example.com", 42, AT, 2, 6,
+                Map.of("fleet", new ScopeCounts(10, 7, 3, 0)),
+                List.of(new WorkspaceEntry("ws-2", "coder", null, true, false, false))));
+    }
+
+    @Test
+    void shouldCarryPrebuiltCountsAndFlags() {
+        CapacityPartial partial = new CapacityPartial("d", 7, AT, 0, 1, Map.of("fleet", new ScopeCounts(3, 2, 1, 4)),
+                List.of(new WorkspaceEntry("0c9d8e7f-6a5b-4c3d-8e1f-0a9b8c7d6e5f", "coder", "goose", false, false,
+                        true)));
+
+        assertThat(serde.deserialize("t", serde.serialize("t", partial))).isEqualTo(partial);
+    }
+
+    @Test
     void shouldRejectTruncatedAndUnknownFormatsWithASerializationException() {
         byte[] bytes = serde.serialize("t", partial(List.of(
                 new WorkspaceEntry("0c9d8e7f-6a5b-4c3d-8e1f-0a9b8c7d6e5f", "coder", "goose", false, false))));

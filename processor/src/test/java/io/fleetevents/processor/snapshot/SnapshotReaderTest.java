@@ -22,6 +22,51 @@ class SnapshotReaderTest {
     }
 
     @Test
+    void shouldReadTheContractsTaskUnknownPrebuildAndEveryAppStatus() {
+        Snapshots.Builder b = Snapshots.agent("alice/fix-flaky-tests.main").prebuild().taskUnknown()
+                .appStatus("working", "on it", T0.plusSeconds(100))
+                .appStatus("complete", "done", T0.plusSeconds(200));
+
+        AgentObservation o = (AgentObservation) reader.read(bytes(b.build()));
+
+        assertThat(o.taskUnknown()).isTrue();
+        assertThat(o.task()).isNull();
+        assertThat(o.workspace().prebuild()).isTrue();
+        assertThat(o.agent().appStatuses()).extracting(AppStatus::state).containsExactlyInAnyOrder("working", "complete");
+    }
+
+    @Test
+    void shouldReadTheDeparturesOfAMarker() {
+        Snapshots.Builder stopped = Snapshots.agent("alice/fix-flaky-tests.main").buildNumber(2).transition("stop")
+                .jobStatus("running").initiator("bob");
+        SnapshotRecord marker = Snapshots.marker(Snapshots.DEPLOYMENT, 7, 0, 1, List.of(),
+                java.util.Map.of(stopped.key(), Snapshots.departure(stopped)));
+
+        MarkerObservation m = (MarkerObservation) reader.read(bytes(marker));
+
+        assertThat(m.departures()).containsOnlyKeys(stopped.key());
+        assertThat(m.departures().get(stopped.key())).satisfies(d -> {
+            assertThat(d.reason()).isEqualTo("workspace_stopped");
+            assertThat(d.buildNumber()).isEqualTo(2);
+            assertThat(d.transition()).isEqualTo("stop");
+            assertThat(d.initiator()).isEqualTo("bob");
+        });
+    }
+
+    @Test
+    void shouldRejectADepartureTheSchemasRejectWithItsReason() {
+        String key = Snapshots.keyOf("alice/fix-flaky-tests.main");
+        String marker = "{\"kind\":\"cycle_complete\",\"schema_version\":1,\"deployment\":\"d\",\"poll_id\":1,"
+                + "\"observed_at\":\"2026-03-02T08:00:00Z\",\"partition\":0,\"partition_count\":1,\"agent_keys\":[],"
+                + "\"departures\":{\"" + key + "\":{\"reason\":\"workspace_stopped\",\"build_id\":\"b\","
+                + "\"build_number\":2,\"transition\":\"delete\",\"job_status\":\"running\",\"workspace_id\":\""
+                + key.substring(0, key.indexOf('/')) + "\"}}}";
+
+        assertThatThrownBy(() -> reader.read(marker.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidSnapshotException.class).hasMessageContaining("transition must be 'stop'");
+    }
+
+    @Test
     void shouldExtractTheFieldsTheDiffNeedsFromACoderShapedSnapshot() {
         Snapshots.Builder b = Snapshots.agent("alice/fix-flaky-tests.main").pollId(42)
                 .appStatus("working", "on it", T0.plusSeconds(100))

@@ -62,12 +62,15 @@ class AgentEventsTopologyTest {
     }
 
     @Test
-    void shouldEmitCriticalAgentFailureWhenConnectedAgentDisconnectsWhileTheStartBuildRuns() {
+    void shouldEmitCriticalAgentFailureWhenConnectedAgentDisconnectsWhileTheStartBuildRunsAndDoesNotHeal() {
         harness.pipe(Snapshots.agent(ALICE).connected().pollId(1));
         harness.drainEvents();
         Instant lost = T0.plusSeconds(2000);
 
         harness.pipe(Snapshots.agent(ALICE).disconnectedAt(lost).pollId(2));
+        harness.markerAt(2, lost.plusSeconds(44), Snapshots.keyOf(ALICE));
+        assertThat(harness.drainEvents()).isEmpty();
+        harness.markerAt(3, lost.plusSeconds(45), Snapshots.keyOf(ALICE));
 
         assertThat(harness.drainEvents()).singleElement().satisfies(e -> {
             assertThat(e.eventType()).isEqualTo(EventType.AGENT_FAILURE);

@@ -46,10 +46,15 @@ class AgentStateTopologyTest {
                 Snapshots.agent(ALICE).connected().pollId(2).build(),
                 Snapshots.agent(ALICE).appStatus("complete", "done", T0.plusSeconds(700)).pollId(3).build(),
                 Snapshots.agent(ALICE).disconnected().pollId(4).build());
-        history.forEach(harness::pipe);
+        Runnable pipeHistory = () -> {
+            history.forEach(harness::pipe);
+            // the disconnect (at T0 + 1800 s) outlasts the grace by this marker
+            harness.markerAt(5, T0.plusSeconds(1900), Snapshots.keyOf(ALICE));
+        };
+        pipeHistory.run();
         assertThat(harness.drainEvents()).hasSize(3);
 
-        history.forEach(harness::pipe);
+        pipeHistory.run();
 
         assertThat(harness.drainEvents()).isEmpty();
     }
@@ -71,6 +76,8 @@ class AgentStateTopologyTest {
         List<SnapshotRecord> history = List.of(
                 Snapshots.agent(ALICE).connected().pollId(1).build(),
                 Snapshots.agent(ALICE).disconnected().pollId(2).build(),
+                new io.fleetevents.schemas.CycleMarker(1, Snapshots.DEPLOYMENT, 2, T0.plusSeconds(1900), 0, 1,
+                        List.of(Snapshots.keyOf(ALICE))),
                 Snapshots.agent(ALICE).connected().pollId(3).build());
         history.forEach(harness::pipe);
         List<String> first = harness.drainEvents().stream().map(EventNotification::eventId).toList();
@@ -124,6 +131,7 @@ class AgentStateTopologyTest {
 
         harness.pipe(Snapshots.agent("alice/fix-flaky-tests.devcontainer").parentAgent("main").disconnected()
                 .pollId(2));
+        harness.markerAt(2, T0.plusSeconds(1900), parent.key(), child.key());
 
         assertThat(harness.drainEvents()).singleElement().satisfies(e -> {
             assertThat(e.eventType()).isEqualTo(EventType.AGENT_FAILURE);

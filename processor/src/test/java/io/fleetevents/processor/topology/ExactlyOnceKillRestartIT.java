@@ -93,7 +93,8 @@ class ExactlyOnceKillRestartIT {
                     case 2 -> b.appStatus("working", "on it", T0.plusSeconds(600));
                     case 3 -> b.appStatus("working", "on it", T0.plusSeconds(600))
                             .appStatus("complete", "done", T0.plusSeconds(900));
-                    case 4 -> b.disconnectedAt(T0.plusSeconds(2000));
+                    // seen past the disconnect's grace: reported by this snapshot, no marker needed
+                    case 4 -> b.disconnectedAt(T0.plusSeconds(2000)).observedAt(T0.plusSeconds(2100));
                     default -> b.buildNumber(2).connected();
                 }
                 all.add(b.build());

@@ -39,13 +39,21 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(CapacityPolicy policy) {
+        this(policy, null);
+    }
+
+    TopologyHarness(io.fleetevents.processor.diff.DiffPolicy diff) {
+        this(CapacityPolicy.defaults(), diff);
+    }
+
+    TopologyHarness(CapacityPolicy policy, io.fleetevents.processor.diff.DiffPolicy diff) {
         try {
             stateDir = Files.createTempDirectory("processor-ttd");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         config = new ProcessorConfig("ttd", "unused:9092", null, policy,
-                new ProcessorConfig.StreamsConfig(null, null, null, stateDir, null, null, null, null));
+                new ProcessorConfig.StreamsConfig(null, null, null, stateDir, null, null, null, null), diff);
         Properties props = StreamsSettings.of(config, TopologyListener.NONE);
         driver = new TopologyTestDriver(ProcessorTopology.build(config), props);
         snapshots = driver.createInputTopic(config.topics().snapshots(), Serdes.String().serializer(),
@@ -74,6 +82,18 @@ final class TopologyHarness implements AutoCloseable {
     /** A marker for the driver's single partition listing these keys. */
     void marker(long pollId, String... keys) {
         pipe(Snapshots.marker(Snapshots.DEPLOYMENT, pollId, 0, 1, List.of(keys)));
+    }
+
+    /** Pipes an edited snapshot or marker tree (see {@link SnapshotJson}) under the key the poller would use. */
+    void pipe(tools.jackson.databind.node.ObjectNode tree) {
+        String key = tree.has("agent_key") ? tree.get("agent_key").asString()
+                : io.fleetevents.schemas.CycleMarker.RECORD_KEY;
+        pipeRaw(key, tree.toString());
+    }
+
+    /** A marker for the driver's single partition, completed at {@code observedAt}, listing these keys. */
+    void markerAt(long pollId, java.time.Instant observedAt, String... keys) {
+        pipe(SnapshotJson.marker(pollId, observedAt, List.of(keys)));
     }
 
     void pipeRaw(String key, String value) {
