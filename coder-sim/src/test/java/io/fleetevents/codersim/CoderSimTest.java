@@ -2,6 +2,8 @@ package io.fleetevents.codersim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -2,8 +2,9 @@ package io.fleetevents.codersim.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.fleetevents.codersim.Fault;
-import io.fleetevents.codersim.fleet.Fleet;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultPlan;
+import io.fleetevents.codersim.fleet.FleetJson;
 import io.fleetevents.codersim.fleet.WorkspaceQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,13 +29,13 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class CoderApiHandler implements HttpHandler {
 
-    private final Fleet fleet;
+    private final FleetJson fleet;
     private final String token;
     private final FaultPlan faults;
     private final BooleanSupplier tasksApi;
     private final AtomicLong requests = new AtomicLong();
 
-    public CoderApiHandler(Fleet fleet, String token, FaultPlan faults, BooleanSupplier tasksApi) {
+    public CoderApiHandler(FleetJson fleet, String token, FaultPlan faults, BooleanSupplier tasksApi) {
         this.fleet = fleet;
         this.token = token;
         this.faults = faults;

@@ -2,9 +2,8 @@ package io.fleetevents.codersim.control;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.fleetevents.codersim.CoderSim;
-import io.fleetevents.codersim.Fault;
-import io.fleetevents.codersim.FaultKind;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +43,10 @@ import tools.jackson.databind.node.NullNode;
  */
 public final class ControlApiHandler implements HttpHandler {
 
-    private final CoderSim sim;
+    private final SimControl sim;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public ControlApiHandler(CoderSim sim) {
+    public ControlApiHandler(SimControl sim) {
         this.sim = sim;
     }
 

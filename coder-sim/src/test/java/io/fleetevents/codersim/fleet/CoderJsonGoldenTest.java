@@ -25,23 +25,24 @@ class CoderJsonGoldenTest {
 
     private static byte[] workspaceList(Fleet fleet) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        fleet.writeWorkspaceList(out, WorkspaceQuery.ALL, 0, 0);
+        new FleetJson(fleet).writeWorkspaceList(out, WorkspaceQuery.ALL, 0, 0);
         return out.toByteArray();
     }
 
     private static byte[] tasks(Fleet fleet) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        fleet.writeTasks(out);
+        new FleetJson(fleet).writeTasks(out);
         return out.toByteArray();
     }
 
     @Test
     void shouldRenderASeededFleetExactlyAsRecorded() throws Exception {
         MutableClock clock = new MutableClock(T0);
-        Fleet fleet = new Fleet(7, 7, 400, 0.3, clock);
+        Fleet fleet = new Fleet(7, 7, 0.3, clock);
+        RandomActivity activity = new RandomActivity(fleet, 400);
         clock.advance(Duration.ofSeconds(37).plusNanos(456_789));
-        fleet.step(40, 25);
-        fleet.churn(30);
+        activity.step(40, 25);
+        activity.churn(30);
 
         byte[] first = workspaceList(fleet);
         byte[] firstTasks = tasks(fleet);

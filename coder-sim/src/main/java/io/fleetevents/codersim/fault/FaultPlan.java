@@ -1,6 +1,5 @@
-package io.fleetevents.codersim.api;
+package io.fleetevents.codersim.fault;
 
-import io.fleetevents.codersim.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,7 +49,7 @@ public final class FaultPlan {
     }
 
     /** The fault this request must answer with, consuming one use of it; empty for a normal answer. */
-    synchronized Optional<Fault> take(String path, int offset) {
+    public synchronized Optional<Fault> take(String path, int offset) {
         Iterator<Remaining> it = faults.iterator();
         while (it.hasNext()) {
             Remaining r = it.next();
