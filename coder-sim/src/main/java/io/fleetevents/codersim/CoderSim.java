@@ -38,7 +38,7 @@ public final class CoderSim implements SimControl, AutoCloseable {
     private final Fleet fleet;
     private final RandomActivity randomActivity;
     private final ScriptedTransitions script;
-    private final FaultPlan faults = new FaultPlan();
+    private final FaultPlan faults;
     private final HttpServer server;
     private final ExecutorService httpThreads;
     private final ScheduledExecutorService activity;
@@ -48,7 +48,9 @@ public final class CoderSim implements SimControl, AutoCloseable {
     private CoderSim(CoderSimConfig config) throws IOException {
         this.config = config;
         this.tasksApi = config.tasksApi();
-        this.fleet = new Fleet(config.seed(), config.idSeed(), config.subAgentRatio(), config.clock());
+        this.faults = new FaultPlan(config.clock());
+        this.fleet = new Fleet(config.seed(), config.idSeed(), config.subAgentRatio(), config.clock(),
+                config.coderVersion(), config.agentApiIdleDelay());
         this.randomActivity = new RandomActivity(fleet, config.workspaces());
         this.script = new ScriptedTransitions(fleet);
         int instance = INSTANCES.incrementAndGet();
@@ -59,7 +61,8 @@ public final class CoderSim implements SimControl, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.api = new CoderApiHandler(new FleetJson(fleet), config.token(), faults, () -> tasksApi);
+        this.api = new CoderApiHandler(new FleetJson(fleet), config.token(), faults, () -> tasksApi,
+                config.sessionUser());
         server.createContext("/api/", api);
         server.createContext("/sim/", new ControlApiHandler(this));
         server.setExecutor(httpThreads);
@@ -144,16 +147,16 @@ public final class CoderSim implements SimControl, AutoCloseable {
         script.reportAppStatus(agentPath, state, message);
     }
 
-    /** The agent completes its task (an app status {@code complete}). */
+    /** The agent completes its task turn: {@code complete} then AgentAPI's {@code idle} (before Coder 2.31: {@code idle}). */
     @Override
     public void completeTask(String agentPath, String message) {
-        script.reportAppStatus(agentPath, "complete", message);
+        script.endTurn(agentPath, "complete", message);
     }
 
-    /** The agent fails its task (an app status {@code failure}). */
+    /** The agent fails its task turn: {@code failure} then AgentAPI's {@code idle} (before 2.31: {@code failure}). */
     @Override
     public void failTask(String agentPath, String message) {
-        script.reportAppStatus(agentPath, "failure", message);
+        script.endTurn(agentPath, "failure", message);
     }
 
     /** Sets the health of the agent's AI app ({@code unhealthy} makes its Task {@code error}). */
@@ -163,6 +166,7 @@ public final class CoderSim implements SimControl, AutoCloseable {
     }
 
     /** The current Coder agent UUID (new on every build). */
+    @Override
     public UUID agentId(String agentPath) {
         return fleet.agentId(agentPath);
     }
@@ -206,6 +210,7 @@ public final class CoderSim implements SimControl, AutoCloseable {
     }
 
     /** The workspace's id. */
+    @Override
     public UUID workspaceId(String workspacePath) {
         return fleet.workspaceId(workspacePath);
     }
@@ -214,6 +219,68 @@ public final class CoderSim implements SimControl, AutoCloseable {
     @Override
     public List<String> workspacePaths() {
         return fleet.workspacePaths();
+    }
+
+    /** The agent dies for real: no close, its pings stop; it stays disconnected until {@link #connectAgent}. */
+    @Override
+    public void killAgent(String agentPath) {
+        script.killAgent(agentPath);
+    }
+
+    /** Recreates a dev container: the sub-agent goes now, a new one (new UUID) comes {@code gap} later. */
+    @Override
+    public UUID recreateDevcontainer(String subAgentPath, Duration gap) {
+        return script.recreateDevcontainer(subAgentPath, gap);
+    }
+
+    /** A rolling coderd restart: every connected agent disconnects within {@code spread} for {@code minDown..maxDown}. */
+    @Override
+    public int coderdRestart(Duration spread, Duration minDown, Duration maxDown) {
+        return script.coderdRestart(spread, minDown, maxDown);
+    }
+
+    /** Queues a build whose job runs until {@link #finishBuild}. */
+    @Override
+    public void beginBuild(String workspacePath, String transition, String shutdownOutcome) {
+        script.beginBuild(workspacePath, transition, shutdownOutcome);
+    }
+
+    /** Ends the running build's job. */
+    @Override
+    public void finishBuild(String workspacePath, boolean succeeded, String error, boolean connect) {
+        script.finishBuild(workspacePath, succeeded, error, connect);
+    }
+
+    /** Coder's restart: a completed stop build, then a completed start build. */
+    @Override
+    public void restartWorkspace(String workspacePath) {
+        script.restartWorkspace(workspacePath);
+    }
+
+    /** Creates running prebuilt workspaces owned by the prebuilds system user; returns their paths. */
+    @Override
+    public List<String> createPrebuilds(String template, int count) {
+        return script.createPrebuilds(template, count);
+    }
+
+    /** Claims the oldest unclaimed prebuilt workspace of a template for {@code owner/name}; returns the new path. */
+    @Override
+    public String claimPrebuild(String template, String owner, String name, boolean withTask) {
+        return script.claimPrebuild(template, owner, name, withTask);
+    }
+
+    /** The Tasks API answers 500 for {@code duration} (on the simulator's clock), or until cleared when null. */
+    @Override
+    public void failTasksApi(Duration duration) {
+        faults.outage("/api/v2/tasks", duration);
+        faults.outage("/api/experimental/tasks", duration);
+    }
+
+    /** The Tasks API answers again. */
+    @Override
+    public void recoverTasksApi() {
+        faults.endOutage("/api/v2/tasks");
+        faults.endOutage("/api/experimental/tasks");
     }
 
     // ---------------------------------------------------------------- activity

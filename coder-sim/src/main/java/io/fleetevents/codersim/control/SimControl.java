@@ -4,6 +4,7 @@ import io.fleetevents.codersim.fault.Fault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What the control API can do to a running simulator: the port the {@link ControlApiHandler} drives, so that the
@@ -55,4 +56,29 @@ public interface SimControl {
     void clearFaults();
 
     void tasksApi(boolean enabled);
+
+    void killAgent(String agentPath);
+
+    UUID recreateDevcontainer(String subAgentPath, Duration gap);
+
+    int coderdRestart(Duration spread, Duration minDown, Duration maxDown);
+
+    void beginBuild(String workspacePath, String transition, String shutdownOutcome);
+
+    void finishBuild(String workspacePath, boolean succeeded, String error, boolean connect);
+
+    void restartWorkspace(String workspacePath);
+
+    List<String> createPrebuilds(String template, int count);
+
+    String claimPrebuild(String template, String owner, String name, boolean withTask);
+
+    /** Null: until {@link #recoverTasksApi}. */
+    void failTasksApi(Duration duration);
+
+    void recoverTasksApi();
+
+    UUID agentId(String agentPath);
+
+    UUID workspaceId(String workspacePath);
 }

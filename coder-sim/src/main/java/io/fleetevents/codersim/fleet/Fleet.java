@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The simulated fleet's state: workspaces, their latest builds, agents, app statuses and Tasks, and the primitive
@@ -29,10 +31,13 @@ import java.util.UUID;
  */
 public final class Fleet {
 
-    /** How many statuses of an app's history are kept (Coder keeps all; a bound keeps long demos from growing). */
-    static final int STATUS_HISTORY = 20;
-    /** Coder's agent heartbeat: {@code last_connected_at} and {@code updated_at} move every 15 s. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+        /** The prebuilds system user, as in Coder (coderd/database migration of the prebuilds feature). */
+    static final String PREBUILDS_USER = "prebuilds";
+    static final UUID PREBUILDS_USER_ID = UUID.fromString("c42fdf75-3097-471c-8c33-fb52454d81c0");
+    /** Agents of earlier builds answered by UUID, per workspace (Coder keeps all; a bound keeps long demos small). */
+    static final int RETIRED_AGENTS = 8;
+    /** Deleted workspaces answered with {@code include_deleted=true} (the newest ones). */
+    static final int DELETED_KEPT = 1000;
 
     static final List<Template> TEMPLATES = List.of(
             new Template("claude-code", "Claude Code", "/icon/claude.svg",
@@ -57,7 +62,15 @@ public final class Fleet {
     final Random ids;
     final Clock clock;
     final double subAgentRatio;
+    final CoderVersion coderVersion;
+    final Duration agentApiIdleDelay;
+    /** Live workspaces (deleted ones move to {@link #deletedWorkspaces}). */
     final Map<UUID, SimWorkspace> workspaces = new LinkedHashMap<>();
+    final Map<UUID, SimWorkspace> deletedWorkspaces = new LinkedHashMap<>();
+    private final PriorityQueue<Deferred> timeline = new PriorityQueue<>(
+            Comparator.comparing(Deferred::at).thenComparingLong(Deferred::seq));
+    private long deferredSeq;
+    private boolean catchingUp;
     private final Map<String, UUID> ownerIds = new TreeMap<>();
     /** Bumped on every change that can move a workspace in the list order. */
     long version;
@@ -76,14 +89,29 @@ public final class Fleet {
      * @param clock         the clock timestamps follow
      */
     public Fleet(long seed, long idSeed, double subAgentRatio, Clock clock) {
+        this(seed, idSeed, subAgentRatio, clock, CoderVersion.LATEST, Duration.ofSeconds(2));
+    }
+
+    /**
+     * An empty fleet behaving as {@code coderVersion}.
+     *
+     * @param agentApiIdleDelay how long after an agent's {@code complete}/{@code failure} AgentAPI writes {@code idle}
+     */
+    public Fleet(long seed, long idSeed, double subAgentRatio, Clock clock, CoderVersion coderVersion,
+                 Duration agentApiIdleDelay) {
+        this.coderVersion = coderVersion;
+        this.agentApiIdleDelay = agentApiIdleDelay;
         this.random = new Random(seed);
         this.ids = new Random(idSeed);
         this.clock = clock;
         this.subAgentRatio = subAgentRatio;
     }
 
+    /** The clock's time, after applying every deferred change due by then. */
     Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        catchUp(now);
+        return now;
     }
 
     // ---------------------------------------------------------------- primitive changes
@@ -93,8 +121,15 @@ public final class Fleet {
         return Names.pick(random, Names.VERBS) + "-" + Names.pick(random, Names.NOUNS) + "-" + nameCounter;
     }
 
+    UUID ownerId(String owner) {
+        if (PREBUILDS_USER.equals(owner)) {
+            return PREBUILDS_USER_ID;
+        }
+        return ownerIds.computeIfAbsent(owner, o -> Names.uuid(random));
+    }
+
     SimWorkspace newWorkspace(String owner, String name, Template template, Instant createdAt) {
-        UUID ownerId = ownerIds.computeIfAbsent(owner, o -> Names.uuid(random));
+        UUID ownerId = ownerId(owner);
         boolean research = (owner.hashCode() & 7) == 0;
         SimWorkspace ws = new SimWorkspace(Names.uuid(random), owner, ownerId, name, template,
                 research ? "research" : "coder", research ? ORG_RESEARCH : ORG_CODER, createdAt);
@@ -111,6 +146,10 @@ public final class Fleet {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
+    /**
+     * Queues a new build whose job runs at once. The list shows only the latest build's resources, so the previous
+     * build's agents leave the list now; they stay answerable by UUID and, if they were running, start shutting down.
+     */
     void newBuild(SimWorkspace ws, String transition, Instant at) {
         SimBuild b = ws.build;
         b.id = Names.uuid(ids);
@@ -123,24 +162,65 @@ public final class Fleet {
         b.createdAt = at;
         b.startedAt = at.plusMillis(600);
         b.completedAt = null;
+        b.updatedAt = at;
+        b.initiatorId = ws.ownerId;
+        b.initiatorName = ws.ownerName;
         b.queuePosition = 0;
         b.queueSize = 0;
         if (b.volumeResourceId == null) {
             b.volumeResourceId = Names.uuid(ids);
         }
         b.resourceId = Names.uuid(ids);
+        ws.shuttingDown.clear();
+        for (SimAgent agent : ws.agents) {
+            ws.retired.add(agent);
+            if (agent.connectionOpen()) {
+                ws.shuttingDown.add(agent);
+            }
+        }
+        while (ws.retired.size() > RETIRED_AGENTS) {
+            ws.retired.remove(0);
+        }
         ws.agents.clear();
+        ws.shutdownOutcome = "off";
+        beginShutdown(ws);
         version++;
+    }
+
+    /** The old agents notice their container going away once the build's job runs. */
+    void beginShutdown(SimWorkspace ws) {
+        if (!"running".equals(ws.build.jobStatus)) {
+            return;
+        }
+        for (SimAgent agent : ws.shuttingDown) {
+            agent.lifecycle = "shutting_down";
+        }
+    }
+
+    /** The build's job ended: the old agents report their last lifecycle and their connections close. */
+    void endShutdown(SimWorkspace ws, Instant at) {
+        for (SimAgent agent : ws.shuttingDown) {
+            agent.lifecycle = ws.shutdownOutcome;
+            closeConnection(agent, at);
+        }
+        ws.shuttingDown.clear();
     }
 
     void startSucceeded(SimWorkspace ws, Instant at) {
         newBuild(ws, "start", at);
         ws.build.jobStatus = "succeeded";
         ws.build.completedAt = at.plusSeconds(40);
+        ws.build.updatedAt = ws.build.completedAt;
+        endShutdown(ws, at.plusSeconds(20));
         createAgents(ws, ws.build.completedAt.minusMillis(200));
     }
 
     void createAgents(SimWorkspace ws, Instant at) {
+        createAgents(ws, at, random.nextDouble() < subAgentRatio);
+    }
+
+    /** The agents of a start build whose job succeeded: {@code main} and, if asked, its dev-container sub-agent. */
+    void createAgents(SimWorkspace ws, Instant at, boolean withSubAgent) {
         SimAgent main = new SimAgent("main", null);
         main.id = Names.uuid(ids);
         main.resourceId = ws.build.resourceId;
@@ -150,14 +230,18 @@ public final class Fleet {
             main.appSlug = ws.template.appSlug();
         }
         ws.agents.add(main);
-        if (random.nextDouble() < subAgentRatio) {
-            SimAgent sub = new SimAgent("devcontainer", "main");
-            sub.id = Names.uuid(ids);
-            sub.parentId = main.id;
-            sub.resourceId = main.resourceId;
-            sub.createdAt = at.plusSeconds(30);
-            ws.agents.add(sub);
+        if (withSubAgent) {
+            ws.agents.add(newSubAgent(main, at.plusSeconds(30)));
         }
+    }
+
+    SimAgent newSubAgent(SimAgent parent, Instant at) {
+        SimAgent sub = new SimAgent("devcontainer", parent.name);
+        sub.id = Names.uuid(ids);
+        sub.parentId = parent.id;
+        sub.resourceId = parent.resourceId;
+        sub.createdAt = at;
+        return sub;
     }
 
     void connectAll(SimWorkspace ws, Instant at) {
@@ -165,18 +249,23 @@ public final class Fleet {
             connect(agent, at);
             agent.lifecycle = "ready";
             agent.startedAt = agent.startedAt == null ? at.plusMillis(400) : agent.startedAt;
-            agent.readyAt = at.plusSeconds(30);
+            agent.readyAt = at;
         }
     }
 
+    /** A connection opens. A previous close's {@code disconnected_at} stays until this connection's first ping. */
     void connect(SimAgent agent, Instant at) {
-        agent.status = "connected";
+        if (agent.connectionOpen()) {
+            return;
+        }
+        agent.disconnectedAt = agent.storedDisconnectedAt(at);
+        agent.pingsStopped = false;
+        agent.timedOut = false;
         if (agent.firstConnectedAt == null) {
             agent.firstConnectedAt = at;
         }
         agent.connectedSince = at;
         agent.lastConnectedAt = at;
-        agent.disconnectedAt = null;
         if ("created".equals(agent.lifecycle)) {
             agent.lifecycle = "starting";
             agent.startedAt = at.plusMillis(300);
@@ -185,18 +274,37 @@ public final class Fleet {
         version++;
     }
 
-    void disconnect(SimWorkspace ws, SimAgent agent, Instant at) {
-        Instant last = heartbeat(agent, at);
-        agent.lastConnectedAt = last == null ? at : last;
-        agent.status = "disconnected";
-        agent.disconnectedAt = agent.lastConnectedAt;
+    /** The connection closes: coderd writes {@code disconnected_at} at once. */
+    void closeConnection(SimAgent agent, Instant at) {
+        if (!agent.connectionOpen()) {
+            return;
+        }
+        agent.lastConnectedAt = agent.lastConnectedAt(at);
         agent.connectedSince = null;
+        agent.disconnectedAt = at;
         version++;
+    }
+
+    /** The agent loses its connection; a dev container's sub-agents lose theirs with it. */
+    void disconnect(SimWorkspace ws, SimAgent agent, Instant at) {
+        closeConnection(agent, at);
         for (SimAgent other : ws.agents) {
-            if (agent.name.equals(other.parentName) && "connected".equals(other.status)) {
-                disconnect(ws, other, at);
+            if (agent.name.equals(other.parentName)) {
+                closeConnection(other, at);
             }
         }
+    }
+
+    /** The agent dies without closing its connection: its pings stop, and only their absence tells. */
+    void kill(SimWorkspace ws, SimAgent agent, Instant at) {
+        for (SimAgent victim : ws.agents) {
+            if ((victim == agent || agent.name.equals(victim.parentName)) && victim.connectionOpen()) {
+                victim.lastConnectedAt = victim.lastConnectedAt(at);
+                victim.connectedSince = null;
+                victim.pingsStopped = true;
+            }
+        }
+        version++;
     }
 
     void failBuildJob(SimWorkspace ws, String error) {
@@ -204,37 +312,95 @@ public final class Fleet {
         ws.build.jobError = error;
         ws.build.jobErrorCode = null;
         ws.build.completedAt = ws.build.createdAt.plusSeconds(35);
+        ws.build.updatedAt = ws.build.completedAt;
         ws.agents.clear();
         version++;
     }
 
-    void addStatus(SimWorkspace ws, SimAgent agent, String state, String message, Instant at) {
-        if (agent.appId == null) {
-            throw new IllegalArgumentException("agent " + ws.path() + "." + agent.name + " has no AI app to report a status");
+    /** The delete build succeeded: the workspace leaves the list and is answered only with include_deleted. */
+    void markDeleted(SimWorkspace ws) {
+        ws.deleted = true;
+        workspaces.remove(ws.id);
+        deletedWorkspaces.put(ws.id, ws);
+        if (deletedWorkspaces.size() > DELETED_KEPT) {
+            deletedWorkspaces.remove(deletedWorkspaces.keySet().iterator().next());
         }
-        SimStatus status = new SimStatus(Names.uuid(ids), at, ws.id, agent.id, agent.appId, state, message,
-                "complete".equals(state) ? "https://github.com/acme/" + ws.template.name() + "/pull/"
-                        + (100 + random.nextInt(900)) : "");
-        agent.statuses.add(status);
-        if (agent.statuses.size() > STATUS_HISTORY) {
-            agent.statuses.remove(0);
-        }
-        if (ws.latestAppStatus == null || !at.isBefore(ws.latestAppStatus.createdAt())) {
-            ws.latestAppStatus = status;
-        }
-        ws.lastUsedAt = at;
         version++;
     }
 
-    /** The agent's current heartbeat time ({@code last_connected_at}), or null if it never connected this session. */
-    static Instant heartbeat(SimAgent agent, Instant now) {
-        if (agent.connectedSince == null) {
-            return agent.lastConnectedAt;
-        }
-        long beats = Duration.between(agent.connectedSince, now).toMillis() / HEARTBEAT.toMillis();
-        return agent.connectedSince.plus(HEARTBEAT.multipliedBy(Math.max(0, beats)));
+    void addStatus(SimWorkspace ws, SimAgent agent, String state, String message, Instant at) {
+        addStatus(ws, agent, state, message,
+                "complete".equals(state) ? "https://github.com/acme/" + ws.template.name() + "/pull/"
+                        + (100 + random.nextInt(900)) : "", at);
     }
 
+    void addStatus(SimWorkspace ws, SimAgent agent, String state, String message, String uri, Instant at) {
+        if (agent.appId == null) {
+            throw new IllegalArgumentException("agent " + ws.path() + "." + agent.name + " has no AI app to report a status");
+        }
+        SimStatus status = new SimStatus(Names.uuid(ids), at, ws.id, agent.id, agent.appId, state, message, uri);
+        agent.statuses.add(status);
+        if (ws.latestAppStatus == null || SimStatus.NEWEST_FIRST.compare(status, ws.latestAppStatus) < 0) {
+            ws.latestAppStatus = status;
+        }
+        ws.lastUsedAt = at;
+        if (ws.build.updatedAt == null || at.isAfter(ws.build.updatedAt)) {
+            ws.build.updatedAt = at;
+        }
+        version++;
+    }
+
+    /**
+     * The agent's task turn ends with {@code complete} or {@code failure}. From Coder 2.31 the agent's own report
+     * reaches Coder and AgentAPI writes {@code idle} once the screen is stable, {@link #agentApiIdleDelay} later. Before,
+     * the agent could not report {@code complete}: a finished turn reads {@code idle}, a failed one {@code failure}.
+     */
+    void endTurn(SimWorkspace ws, SimAgent agent, String state, String message, Instant at) {
+        if (!coderVersion.agentReportsTurnEnd()) {
+            addStatus(ws, agent, "complete".equals(state) ? "idle" : state, message, at);
+            return;
+        }
+        addStatus(ws, agent, state, message, at);
+        String uri = agent.latestStatus().uri();
+        defer(at.plus(agentApiIdleDelay), due -> {
+            if (ws.agents.contains(agent)) {
+                addStatus(ws, agent, "idle", message, uri, due);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- deferred changes
+
+    private record Deferred(Instant at, long seq, Consumer<Instant> change) {
+    }
+
+    /** Runs {@code change} with its due time once the clock reaches {@code at}; in order of time, then of deferral. */
+    void defer(Instant at, Consumer<Instant> change) {
+        timeline.add(new Deferred(at, deferredSeq++, change));
+    }
+
+    /** Applies every deferred change that is due, each at its own time, so any read sees them as if they had happened. */
+    private void catchUp(Instant now) {
+        if (catchingUp) {
+            return;
+        }
+        catchingUp = true;
+        try {
+            while (!timeline.isEmpty() && !timeline.peek().at().isAfter(now)) {
+                Deferred next = timeline.poll();
+                next.change().accept(next.at());
+            }
+        } finally {
+            catchingUp = false;
+        }
+    }
+
+    /** How many deferred changes are still to come. */
+    synchronized int pendingChanges() {
+        return timeline.size();
+    }
+
+    // ---------------------------------------------------------------- lookups
 
     SimWorkspace workspace(String workspacePath) {
         int slash = workspacePath.indexOf('/');
@@ -273,6 +439,7 @@ public final class Fleet {
 
     /** Paths ({@code owner/workspace.agent}) of every agent of every current build, in list order. */
     public synchronized List<String> agentPaths() {
+        now();
         List<String> paths = new ArrayList<>();
         for (SimWorkspace ws : sorted()) {
             for (SimAgent agent : ws.agents) {
@@ -284,6 +451,7 @@ public final class Fleet {
 
     /** Paths ({@code owner/workspace}) of every workspace, in list order. */
     public synchronized List<String> workspacePaths() {
+        now();
         return sorted().stream().map(SimWorkspace::path).toList();
     }
 
@@ -294,7 +462,24 @@ public final class Fleet {
 
     /** The current Coder agent UUID of an agent. */
     public synchronized UUID agentId(String agentPath) {
+        now();
         return agent(agentPath).agent.id;
+    }
+
+    /** The agent with this UUID in any build, current or earlier, of a live or deleted workspace; null if none. */
+    Located agentById(UUID id) {
+        for (Map<UUID, SimWorkspace> map : List.of(workspaces, deletedWorkspaces)) {
+            for (SimWorkspace ws : map.values()) {
+                for (List<SimAgent> agents : List.of(ws.agents, ws.retired)) {
+                    for (SimAgent agent : agents) {
+                        if (agent.id.equals(id)) {
+                            return new Located(ws, agent);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Counts for people: workspaces by status, agents by status, working agents. */
@@ -304,13 +489,15 @@ public final class Fleet {
         Map<String, Integer> agentsByStatus = new TreeMap<>();
         int agents = 0;
         int working = 0;
+        Instant now = now();
         for (SimWorkspace ws : workspaces.values()) {
             byStatus.merge(ws.build.status(), 1, Integer::sum);
             for (SimAgent agent : ws.agents) {
                 agents++;
-                agentsByStatus.merge(agent.status, 1, Integer::sum);
+                String status = agent.status(now);
+                agentsByStatus.merge(status, 1, Integer::sum);
                 SimStatus latest = agent.latestStatus();
-                if (latest != null && "working".equals(latest.state()) && "connected".equals(agent.status)) {
+                if (latest != null && "working".equals(latest.state()) && "connected".equals(status)) {
                     working++;
                 }
             }

@@ -67,7 +67,8 @@ public final class RandomActivity {
             ws.build.jobStatus = "succeeded";
             ws.build.startedAt = ws.build.createdAt.plusSeconds(1);
             ws.build.completedAt = ws.build.createdAt.plusSeconds(20);
-            ws.agents.clear();
+            ws.build.updatedAt = ws.build.completedAt;
+            fleet.endShutdown(ws, ws.build.completedAt);
         } else if (roll < 91) {
             fleet.newBuild(ws, "start", now.minusSeconds(60 + fleet.random.nextInt(3600)));
             fleet.failBuildJob(ws, Names.pick(fleet.random, Names.BUILD_ERRORS));
@@ -79,7 +80,7 @@ public final class RandomActivity {
         } else if (roll < 97) {
             fleet.startSucceeded(ws, now.minusSeconds(600));
             for (SimAgent agent : ws.agents) {
-                agent.status = "timeout";
+                agent.timedOut = true;
             }
         } else {
             fleet.newBuild(ws, "start", now.minusSeconds(5));
@@ -142,7 +143,9 @@ public final class RandomActivity {
                 beginBuild(ws, "stop", now);
             } else if (roll < 25) {
                 beginBuild(ws, "delete", now);
-            } else if (!"connected".equals(main.status)) {
+            } else if (main.pingsStopped) {
+                return;
+            } else if (!"connected".equals(main.status(now))) {
                 fleet.connect(main, now);
                 main.lifecycle = "ready";
                 for (SimAgent sub : ws.agents) {
@@ -162,9 +165,9 @@ public final class RandomActivity {
                 if ("working".equals(state)) {
                     int r = fleet.random.nextInt(100);
                     if (r < 60) {
-                        fleet.addStatus(ws, main, "complete", Names.pick(fleet.random, Names.MESSAGES_COMPLETE), now);
+                        fleet.endTurn(ws, main, "complete", Names.pick(fleet.random, Names.MESSAGES_COMPLETE), now);
                     } else if (r < 75) {
-                        fleet.addStatus(ws, main, "failure", Names.pick(fleet.random, Names.MESSAGES_FAILURE), now);
+                        fleet.endTurn(ws, main, "failure", Names.pick(fleet.random, Names.MESSAGES_FAILURE), now);
                     } else if (r < 90) {
                         fleet.addStatus(ws, main, "idle", Names.pick(fleet.random, Names.MESSAGES_IDLE), now);
                     } else {
@@ -203,13 +206,18 @@ public final class RandomActivity {
             b.queuePosition = 0;
             b.queueSize = 0;
             b.startedAt = now;
+            b.updatedAt = now;
+            fleet.beginShutdown(ws);
             fleet.version++;
             return;
         }
         if ("running".equals(b.jobStatus)) {
+            fleet.endShutdown(ws, now);
             if ("delete".equals(b.transition)) {
-                fleet.workspaces.remove(ws.id);
-                fleet.version++;
+                b.jobStatus = "succeeded";
+                b.completedAt = now;
+                b.updatedAt = now;
+                fleet.markDeleted(ws);
                 return;
             }
             if (ws.failNextAdvance) {
@@ -219,6 +227,7 @@ public final class RandomActivity {
             }
             b.jobStatus = "succeeded";
             b.completedAt = now;
+            b.updatedAt = now;
             if ("start".equals(b.transition)) {
                 fleet.createAgents(ws, now);
             } else {
@@ -229,9 +238,9 @@ public final class RandomActivity {
         }
         if (b.hasAgents()) {
             SimAgent main = ws.mainAgent();
-            if (main != null && "connecting".equals(main.status)) {
+            if (main != null && main.firstConnectedAt == null && !main.timedOut) {
                 if (fleet.random.nextInt(20) == 0) {
-                    main.status = "timeout";
+                    main.timedOut = true;
                     fleet.version++;
                     ws.advanceAtStep = -1;
                 } else {
@@ -243,7 +252,7 @@ public final class RandomActivity {
             }
             for (SimAgent agent : ws.agents) {
                 agent.lifecycle = "ready";
-                agent.readyAt = now;
+                agent.readyAt = agent.readyAt == null ? now : agent.readyAt;
             }
             fleet.version++;
         }
@@ -263,7 +272,7 @@ public final class RandomActivity {
             for (int i = 0; i < all.size() && changed.size() < agents; i++) {
                 SimWorkspace ws = all.get((start + i) % all.size());
                 SimAgent main = ws.mainAgent();
-                if (main != null && main.appId != null && "connected".equals(main.status)) {
+                if (main != null && main.appId != null && "connected".equals(main.status(now))) {
                     SimStatus latest = main.latestStatus();
                     boolean working = latest != null && "working".equals(latest.state());
                     fleet.addStatus(ws, main, working ? "complete" : "working",
