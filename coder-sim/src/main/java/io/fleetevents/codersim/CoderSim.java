@@ -239,10 +239,15 @@ public final class CoderSim implements SimControl, AutoCloseable {
         return script.coderdRestart(spread, minDown, maxDown);
     }
 
-    /** Queues a build whose job runs until {@link #finishBuild}. */
+    /** Queues a build, waiting in the provisioner queue when {@code queued}, that ends at {@link #finishBuild}. */
     @Override
+    public void beginBuild(String workspacePath, String transition, String shutdownOutcome, boolean queued) {
+        script.beginBuild(workspacePath, transition, shutdownOutcome, queued);
+    }
+
+    /** Queues a build whose job runs at once, until {@link #finishBuild}. */
     public void beginBuild(String workspacePath, String transition, String shutdownOutcome) {
-        script.beginBuild(workspacePath, transition, shutdownOutcome);
+        beginBuild(workspacePath, transition, shutdownOutcome, false);
     }
 
     /** Ends the running build's job. */

@@ -217,14 +217,29 @@ class CoderBehaviourTest {
     }
 
     @Test
-    void shouldReportZeroMatchedProvisionersForABuildThatIsNotPending() throws Exception {
+    void shouldReportMatchedProvisionersOnlyWhileABuildIsPending() throws Exception {
         CoderSim sim = start("latest");
         sim.createWorkspace("alice", "ws", "claude-code", false, false);
+        String oldAgent = sim.agentId("alice/ws.main").toString();
+        JsonNode running = workspace(sim).path("latest_build");
 
-        JsonNode matched = workspace(sim).path("latest_build").path("matched_provisioners");
+        control(sim, "/sim/workspaces/alice/ws/begin-build", "{\"transition\":\"start\",\"queued\":true}");
+        JsonNode pending = workspace(sim).path("latest_build");
+        JsonNode oldAgentWhileQueued = getJson(sim, "/api/v2/workspaceagents/" + oldAgent);
+        sim.finishBuild("alice/ws", true, null, true);
+        JsonNode started = workspace(sim).path("latest_build");
 
-        assertThat(matched.path("count").asInt(-1)).isZero();
-        assertThat(matched.path("available").asInt(-1)).isZero();
+        assertThat(running.path("matched_provisioners").path("count").asInt(-1)).isZero();
+        assertThat(running.path("matched_provisioners").path("available").asInt(-1)).isZero();
+        assertThat(pending.path("status").asString()).isEqualTo("pending");
+        assertThat(pending.path("job").path("status").asString()).isEqualTo("pending");
+        assertThat(pending.path("job").path("queue_position").asInt()).isEqualTo(1);
+        assertThat(pending.path("matched_provisioners").path("count").asInt()).isEqualTo(2);
+        assertThat(pending.path("matched_provisioners").path("available").asInt(-1)).isZero();
+        assertThat(pending.path("resources")).isEmpty();
+        assertThat(oldAgentWhileQueued.path("lifecycle_state").asString()).isEqualTo("ready");
+        assertThat(started.path("status").asString()).isEqualTo("running");
+        assertThat(started.path("matched_provisioners").path("count").asInt(-1)).isZero();
     }
 
     @Test

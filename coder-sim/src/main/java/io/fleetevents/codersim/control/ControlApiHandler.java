@@ -41,7 +41,7 @@ import tools.jackson.databind.node.NullNode;
  * POST   /sim/tasks-api/fail             {"seconds": 30}  (no seconds: until DELETE /sim/tasks-api/fail)
  * POST   /sim/agents/{path}/kill | recreate {"gap_seconds": 5} | id
  * POST   /sim/coderd-restart             {"spread_seconds": 10, "min_down_seconds": 2, "max_down_seconds": 12}
- * POST   /sim/workspaces/{owner}/{ws}/restart | begin-build {"transition","shutdown"}
+ * POST   /sim/workspaces/{owner}/{ws}/restart | begin-build {"transition","shutdown","queued"}
  *                                         | finish-build {"result","error","connect"}
  * POST   /sim/prebuilds                  {"template": "claude-code", "count": 2}
  * POST   /sim/prebuilds/claim            {"template", "owner", "name", "task"}
@@ -193,7 +193,8 @@ public final class ControlApiHandler implements HttpHandler {
                 case "start" -> sim.startWorkspace(ws);
                 case "delete" -> sim.deleteWorkspace(ws);
                 case "restart" -> sim.restartWorkspace(ws);
-                case "begin-build" -> sim.beginBuild(ws, text(body, "transition", null), text(body, "shutdown", "off"));
+                case "begin-build" -> sim.beginBuild(ws, text(body, "transition", null), text(body, "shutdown", "off"),
+                        body.path("queued").asBoolean(false));
                 case "finish-build" -> {
                     String result = text(body, "result", "succeeded");
                     if (!result.equals("succeeded") && !result.equals("failed")) {

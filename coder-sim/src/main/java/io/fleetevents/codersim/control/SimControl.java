@@ -63,7 +63,7 @@ public interface SimControl {
 
     int coderdRestart(Duration spread, Duration minDown, Duration maxDown);
 
-    void beginBuild(String workspacePath, String transition, String shutdownOutcome);
+    void beginBuild(String workspacePath, String transition, String shutdownOutcome, boolean queued);
 
     void finishBuild(String workspacePath, boolean succeeded, String error, boolean connect);
 

@@ -151,6 +151,11 @@ public final class Fleet {
      * build's agents leave the list now; they stay answerable by UUID and, if they were running, start shutting down.
      */
     void newBuild(SimWorkspace ws, String transition, Instant at) {
+        newBuild(ws, transition, at, false);
+    }
+
+    /** As {@link #newBuild(SimWorkspace, String, Instant)}; {@code queued}: the job waits, first in the queue. */
+    void newBuild(SimWorkspace ws, String transition, Instant at, boolean queued) {
         SimBuild b = ws.build;
         b.id = Names.uuid(ids);
         b.number = b.number + 1;
@@ -165,8 +170,12 @@ public final class Fleet {
         b.updatedAt = at;
         b.initiatorId = ws.ownerId;
         b.initiatorName = ws.ownerName;
-        b.queuePosition = 0;
-        b.queueSize = 0;
+        b.queuePosition = queued ? 1 : 0;
+        b.queueSize = queued ? 1 : 0;
+        if (queued) {
+            b.jobStatus = "pending";
+            b.startedAt = null;
+        }
         if (b.volumeResourceId == null) {
             b.volumeResourceId = Names.uuid(ids);
         }

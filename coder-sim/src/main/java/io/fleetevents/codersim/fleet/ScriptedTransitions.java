@@ -234,6 +234,15 @@ public final class ScriptedTransitions {
      *                         {@code shutdown_timeout}
      */
     public void beginBuild(String workspacePath, String transition, String shutdownOutcome) {
+        beginBuild(workspacePath, transition, shutdownOutcome, false);
+    }
+
+    /**
+     * As {@link #beginBuild(String, String, String)}; when {@code queued}, the job waits in the provisioner queue
+     * ({@code pending}, queue position 1, no provisioner available) and the old agents keep running until
+     * {@link #finishBuild}.
+     */
+    public void beginBuild(String workspacePath, String transition, String shutdownOutcome, boolean queued) {
         if (!Set.of("start", "stop", "delete").contains(transition)) {
             throw new IllegalArgumentException("transition must be start, stop or delete, was '" + transition + "'");
         }
@@ -245,7 +254,7 @@ public final class ScriptedTransitions {
             Instant now = fleet.now();
             SimWorkspace ws = fleet.workspace(workspacePath);
             boolean hadSubAgent = ws.agents.stream().anyMatch(SimAgent::subAgent);
-            fleet.newBuild(ws, transition, now);
+            fleet.newBuild(ws, transition, now, queued);
             ws.scriptedSubAgent = ws.scriptedSubAgent || hadSubAgent;
             ws.shutdownOutcome = shutdownOutcome;
             ws.advanceAtStep = -1;
@@ -265,6 +274,9 @@ public final class ScriptedTransitions {
             if (!"running".equals(b.jobStatus) && !"pending".equals(b.jobStatus)) {
                 throw new IllegalArgumentException("workspace " + workspacePath + " has no build in progress (its build is "
                         + b.status() + ")");
+            }
+            if (b.startedAt == null) {
+                b.startedAt = now;
             }
             fleet.endShutdown(ws, now);
             if (!succeeded) {
