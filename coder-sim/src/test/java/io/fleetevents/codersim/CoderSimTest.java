@@ -239,7 +239,8 @@ class CoderSimTest {
 
     @Test
     void shouldListTasksAndAnswer404WhenTheTasksApiIsAbsent() throws Exception {
-        CoderSim sim = start(CoderSimConfig.builder().workspaces(0).scripted().build());
+        CoderSim sim = start(CoderSimConfig.builder().workspaces(0).scripted()
+                .clock(new MutableClock(Instant.parse("2026-03-02T09:00:00Z"))).build());
         sim.createWorkspace("alice", "ws", "claude-code", false, true);
         sim.completeTask("alice/ws.main", "Opened PR #1");
 
