@@ -1,5 +1,6 @@
 package io.fleetevents.codersim;
 
+import io.fleetevents.codersim.fleet.CoderVersion;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,13 +22,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param activityInterval  how often the lively fleet takes a random step; {@link Duration#ZERO} = scripted only
  *                          (default 1 s)
  * @param changesPerStep    random changes per step; -1 = about 0.5 % of the workspaces, at least 1 (default -1)
- * @param tasksApi          whether {@code /api/v2/tasks} exists (false answers 404 as Coder ≥ 2.37 or &lt; 2.26)
- *                          (default true)
+ * @param tasksApi          whether the Tasks API of {@code coderVersion} is served; false answers 404 on both paths
+ *                          whatever the version (default true)
  * @param clock             the clock timestamps follow (default UTC system clock)
+ * @param coderVersion      the Coder release to behave as where releases differ: Tasks API path and shape, AgentAPI
+ *                          turn ends, app status order ({@link CoderVersion}; default {@code latest}, v2.36, the
+ *                          newest with Tasks; {@code main} has no Tasks)
+ * @param agentApiIdleDelay how long after an agent's {@code complete}/{@code failure} AgentAPI writes {@code idle}
+ *                          (default 2 s)
+ * @param sessionUser       the user the session token belongs to: an empty experimental Tasks query lists this user's
+ *                          tasks only (default {@code admin}, who owns none)
  */
 public record CoderSimConfig(int port, String bindAddress, String token, long seed, long idSeed, int workspaces,
                              double subAgentRatio, Duration activityInterval, int changesPerStep, boolean tasksApi,
-                             Clock clock) {
+                             Clock clock, CoderVersion coderVersion, Duration agentApiIdleDelay, String sessionUser) {
 
     /** The largest fleet the simulator is built for. */
     public static final int MAX_WORKSPACES = 100_000;
@@ -50,6 +58,13 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
             throw new IllegalArgumentException("activityInterval must be >= 0, was " + activityInterval);
         }
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(coderVersion, "coder-version");
+        if (agentApiIdleDelay == null || agentApiIdleDelay.isNegative()) {
+            throw new IllegalArgumentException("agentapi-idle-delay must be >= 0, was " + agentApiIdleDelay);
+        }
+        if (sessionUser == null || sessionUser.isBlank()) {
+            throw new IllegalArgumentException("session-user must not be blank");
+        }
     }
 
     /** The number of random changes one activity step makes. */
@@ -75,6 +90,30 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
         private int changesPerStep = -1;
         private boolean tasksApi = true;
         private Clock clock = Clock.systemUTC();
+        private CoderVersion coderVersion = CoderVersion.LATEST;
+        private Duration agentApiIdleDelay = Duration.ofSeconds(2);
+        private String sessionUser = "admin";
+
+        /** The Coder release to behave as: {@code latest}, {@code main}, {@code v2.28}, ... */
+        public Builder coderVersion(String value) {
+            coderVersion = CoderVersion.parse(value);
+            return this;
+        }
+
+        public Builder coderVersion(CoderVersion value) {
+            coderVersion = value;
+            return this;
+        }
+
+        public Builder agentApiIdleDelay(Duration value) {
+            agentApiIdleDelay = value;
+            return this;
+        }
+
+        public Builder sessionUser(String value) {
+            sessionUser = value;
+            return this;
+        }
 
         public Builder port(int value) {
             port = value;
@@ -141,7 +180,7 @@ public record CoderSimConfig(int port, String bindAddress, String token, long se
 
         public CoderSimConfig build() {
             return new CoderSimConfig(port, bindAddress, token, seed, idSeed, workspaces, subAgentRatio, activityInterval,
-                    changesPerStep, tasksApi, clock);
+                    changesPerStep, tasksApi, clock, coderVersion, agentApiIdleDelay, sessionUser);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.fleetevents.codersim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -167,6 +169,7 @@ class CoderSimTest {
         String tenSecondsLater = agent(workspaces(sim, "")).path("last_connected_at").asString();
         clock.advance(Duration.ofSeconds(10));
         String twentySecondsLater = agent(workspaces(sim, "")).path("last_connected_at").asString();
+        Instant closedAt = clock.instant();
         sim.disconnectAgent("alice/ws.main");
         clock.advance(Duration.ofSeconds(60));
         JsonNode disconnected = agent(workspaces(sim, ""));
@@ -175,7 +178,7 @@ class CoderSimTest {
         assertThat(Instant.parse(twentySecondsLater)).isEqualTo(Instant.parse(first).plusSeconds(15));
         assertThat(disconnected.path("status").asString()).isEqualTo("disconnected");
         assertThat(disconnected.path("last_connected_at").asString()).isEqualTo(twentySecondsLater);
-        assertThat(disconnected.path("disconnected_at").asString()).isEqualTo(twentySecondsLater);
+        assertThat(Instant.parse(disconnected.path("disconnected_at").asString())).isEqualTo(closedAt);
         assertThat(disconnected.path("health").path("reason").asString()).isEqualTo("agent has lost connection");
     }
 
@@ -236,7 +239,8 @@ class CoderSimTest {
 
     @Test
     void shouldListTasksAndAnswer404WhenTheTasksApiIsAbsent() throws Exception {
-        CoderSim sim = start(CoderSimConfig.builder().workspaces(0).scripted().build());
+        CoderSim sim = start(CoderSimConfig.builder().workspaces(0).scripted()
+                .clock(new MutableClock(Instant.parse("2026-03-02T09:00:00Z"))).build());
         sim.createWorkspace("alice", "ws", "claude-code", false, true);
         sim.completeTask("alice/ws.main", "Opened PR #1");
 

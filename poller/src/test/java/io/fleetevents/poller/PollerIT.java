@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.codersim.CoderSim;
 import io.fleetevents.codersim.CoderSimConfig;
-import io.fleetevents.codersim.Fault;
-import io.fleetevents.codersim.FaultKind;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import io.fleetevents.poller.cycle.CycleOutcome;
 import io.fleetevents.poller.cycle.PollLoop;
 import io.fleetevents.poller.publish.Partitioning;

@@ -2,8 +2,10 @@ package io.fleetevents.codersim.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.fleetevents.codersim.Fault;
-import io.fleetevents.codersim.fleet.Fleet;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultPlan;
+import io.fleetevents.codersim.fleet.CoderVersion;
+import io.fleetevents.codersim.fleet.FleetJson;
 import io.fleetevents.codersim.fleet.WorkspaceQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,24 +23,32 @@ import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Answers {@code /api/}: {@code GET /api/v2/workspaces} (q, limit, offset), {@code GET /api/v2/workspaces/{id}},
- * {@code GET /api/v2/tasks} (and the experimental path), {@code GET /api/v2/buildinfo}. Checks the session token the
+ * Answers {@code /api/}: {@code GET /api/v2/workspaces} (q, limit, offset), {@code GET /api/v2/workspaces/{id}}
+ * ({@code include_deleted}), {@code GET /api/v2/workspaceagents/{id}}, the Tasks list of the configured Coder version,
+ * {@code GET /api/v2/buildinfo}. Checks the session token the
  * way Coder looks it up (cookie, query, {@code Coder-Session-Token}, bearer), gzips when asked, and applies the
  * fault plan and latency first.
  */
 public final class CoderApiHandler implements HttpHandler {
 
-    private final Fleet fleet;
+    private final FleetJson fleet;
     private final String token;
     private final FaultPlan faults;
     private final BooleanSupplier tasksApi;
+    private final String sessionUser;
     private final AtomicLong requests = new AtomicLong();
 
-    public CoderApiHandler(Fleet fleet, String token, FaultPlan faults, BooleanSupplier tasksApi) {
+    /**
+     * @param tasksApi    whether the version's Tasks API is served at all
+     * @param sessionUser the user the session token belongs to (an empty experimental Tasks query lists only theirs)
+     */
+    public CoderApiHandler(FleetJson fleet, String token, FaultPlan faults, BooleanSupplier tasksApi,
+                           String sessionUser) {
         this.fleet = fleet;
         this.token = token;
         this.faults = faults;
         this.tasksApi = tasksApi;
+        this.sessionUser = sessionUser;
     }
 
     /** How many API requests were answered (faults included). */
@@ -74,34 +84,78 @@ public final class CoderApiHandler implements HttpHandler {
             listWorkspaces(exchange, query);
         } else if (path.startsWith("/api/v2/workspaces/")) {
             String id = path.substring("/api/v2/workspaces/".length());
-            UUID uuid;
-            try {
-                uuid = UUID.fromString(id);
-            } catch (IllegalArgumentException e) {
+            UUID uuid = uuidOrNull(id);
+            if (uuid == null) {
                 error(exchange, 400, "Invalid workspace ID \"" + id + "\".", "");
                 return;
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            if (fleet.writeWorkspace(body, uuid)) {
-                send(exchange, 200, body.toByteArray());
-            } else {
-                error(exchange, 404, "Resource not found or you do not have access to this resource", "");
+            switch (fleet.writeWorkspace(body, uuid, "true".equals(query.get("include_deleted")))) {
+                case FOUND -> send(exchange, 200, body.toByteArray());
+                case DELETED -> error(exchange, 410, "Workspace \"" + uuid + "\" was deleted, you can view this workspace "
+                        + "by specifying '?include_deleted=true' and trying again.", "");
+                case MISSING -> error(exchange, 404, "Resource not found or you do not have access to this resource", "");
             }
-        } else if (path.equals("/api/v2/tasks") || path.equals("/api/experimental/tasks")) {
-            if (!tasksApi.getAsBoolean()) {
-                error(exchange, 404, "Route not found.", "");
+        } else if (path.startsWith("/api/v2/workspaceagents/")) {
+            String id = path.substring("/api/v2/workspaceagents/".length());
+            UUID uuid = uuidOrNull(id);
+            if (uuid == null) {
+                error(exchange, 400, "Invalid UUID \"" + id + "\".", "");
                 return;
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            fleet.writeTasks(body);
-            send(exchange, 200, body.toByteArray());
+            if (fleet.writeAgent(body, uuid) == FleetJson.Found.FOUND) {
+                send(exchange, 200, body.toByteArray());
+            } else {
+                error(exchange, 404, "Agent doesn't exist with that id, or you do not have access to it.", "");
+            }
+        } else if (path.equals("/api/v2/tasks") || path.equals("/api/experimental/tasks")) {
+            listTasks(exchange, path, query);
         } else if (path.equals("/api/v2/buildinfo")) {
-            send(exchange, 200, ("{\"external_url\":\"https://github.com/coder/coder\",\"version\":\"v2.29.1+sim\","
+            send(exchange, 200, ("{\"external_url\":\"https://github.com/coder/coder\",\"version\":\""
+                    + fleet.coderVersion().buildVersion() + "\","
                     + "\"dashboard_url\":\"\",\"telemetry\":false,\"workspace_proxy\":false,"
                     + "\"agent_api_version\":\"2.6\",\"provisioner_api_version\":\"1.4\",\"upgrade_message\":\"\","
                     + "\"deployment_id\":\"sim\"}").getBytes(StandardCharsets.UTF_8));
         } else {
             error(exchange, 404, "Route not found.", "");
+        }
+    }
+
+    /**
+     * The Tasks list the configured Coder version serves: GA {@code /api/v2/tasks} from 2.29, the experimental list of
+     * 2.26–2.28 at {@code /api/experimental/tasks}; any other path, and both on main, answers 404 as an unknown route.
+     */
+    private void listTasks(HttpExchange exchange, String path, Map<String, String> query) throws IOException {
+        CoderVersion.TasksApi served = tasksApi.getAsBoolean() ? fleet.coderVersion().tasksApi() : CoderVersion.TasksApi.NONE;
+        boolean ga = path.equals("/api/v2/tasks");
+        if (served == CoderVersion.TasksApi.NONE || ga != (served == CoderVersion.TasksApi.GA)) {
+            error(exchange, 404, "Route not found.", "");
+            return;
+        }
+        if (faults.inOutage(path)) {
+            error(exchange, 500, "Internal error fetching tasks.", "pq: canceling statement due to statement timeout");
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            if (ga) {
+                fleet.writeTasks(body, query.get("q"));
+            } else {
+                fleet.writeExperimentalTasks(body, query.get("q"), sessionUser);
+            }
+        } catch (IllegalArgumentException e) {
+            validation(exchange, "q", e.getMessage());
+            return;
+        }
+        send(exchange, 200, body.toByteArray());
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -2,9 +2,8 @@ package io.fleetevents.codersim.control;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.fleetevents.codersim.CoderSim;
-import io.fleetevents.codersim.Fault;
-import io.fleetevents.codersim.FaultKind;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +38,22 @@ import tools.jackson.databind.node.NullNode;
  * POST   /sim/step                       {"steps": 10}
  * POST   /sim/churn                      {"agents": 100}
  * POST   /sim/tasks-api                  {"enabled": false}
+ * POST   /sim/tasks-api/fail             {"seconds": 30}  (no seconds: until DELETE /sim/tasks-api/fail)
+ * POST   /sim/agents/{path}/kill | recreate {"gap_seconds": 5} | id
+ * POST   /sim/coderd-restart             {"spread_seconds": 10, "min_down_seconds": 2, "max_down_seconds": 12}
+ * POST   /sim/workspaces/{owner}/{ws}/restart | begin-build {"transition","shutdown","queued"}
+ *                                         | finish-build {"result","error","connect"}
+ * POST   /sim/prebuilds                  {"template": "claude-code", "count": 2}
+ * POST   /sim/prebuilds/claim            {"template", "owner", "name", "task"}
  * </pre>
  * Unknown agents or workspaces answer 404, bad arguments 400, both with {@code {"message": ...}}.
  */
 public final class ControlApiHandler implements HttpHandler {
 
-    private final CoderSim sim;
+    private final SimControl sim;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public ControlApiHandler(CoderSim sim) {
+    public ControlApiHandler(SimControl sim) {
         this.sim = sim;
     }
 
@@ -91,6 +97,10 @@ public final class ControlApiHandler implements HttpHandler {
             sim.clearFaults();
             return ok();
         }
+        if ("DELETE".equals(method) && rest.equals("tasks-api/fail")) {
+            sim.recoverTasksApi();
+            return ok();
+        }
         if (!"POST".equals(method)) {
             throw new IllegalArgumentException("method " + method + " not supported on " + path);
         }
@@ -116,6 +126,26 @@ public final class ControlApiHandler implements HttpHandler {
             case "tasks-api" -> {
                 sim.tasksApi(body.path("enabled").asBoolean(true));
                 return ok();
+            }
+            case "tasks-api/fail" -> {
+                JsonNode seconds = body.path("seconds");
+                sim.failTasksApi(seconds.isMissingNode() || seconds.isNull() ? null : Duration.ofMillis(
+                        (long) (seconds.asDouble() * 1000)));
+                return ok();
+            }
+            case "coderd-restart" -> {
+                int agents = sim.coderdRestart(seconds(body, "spread_seconds", 10), seconds(body, "min_down_seconds", 2),
+                        seconds(body, "max_down_seconds", 12));
+                return Map.of("agents", agents);
+            }
+            case "prebuilds" -> {
+                return Map.of("workspaces", sim.createPrebuilds(text(body, "template", "claude-code"),
+                        body.path("count").asInt(1)));
+            }
+            case "prebuilds/claim" -> {
+                String claimed = sim.claimPrebuild(text(body, "template", "claude-code"), text(body, "owner", null),
+                        text(body, "name", null), body.path("task").asBoolean(false));
+                return Map.of("workspace", claimed, "workspace_id", sim.workspaceId(claimed).toString());
             }
             case "workspaces" -> {
                 String created = sim.createWorkspace(text(body, "owner", null), text(body, "name", null),
@@ -144,6 +174,13 @@ public final class ControlApiHandler implements HttpHandler {
                 case "complete-task" -> sim.completeTask(agent, text(body, "message", "Task complete"));
                 case "fail-task" -> sim.failTask(agent, text(body, "message", "Task failed"));
                 case "app-health" -> sim.setAppHealth(agent, text(body, "health", null));
+                case "kill" -> sim.killAgent(agent);
+                case "recreate" -> {
+                    return Map.of("agent_id", sim.recreateDevcontainer(agent, seconds(body, "gap_seconds", 0)).toString());
+                }
+                case "id" -> {
+                    return Map.of("agent_id", sim.agentId(agent).toString());
+                }
                 default -> throw new NoSuchElementException("no agent action '" + action + "'");
             }
             return ok();
@@ -155,11 +192,32 @@ public final class ControlApiHandler implements HttpHandler {
                 case "stop" -> sim.stopWorkspace(ws);
                 case "start" -> sim.startWorkspace(ws);
                 case "delete" -> sim.deleteWorkspace(ws);
+                case "restart" -> sim.restartWorkspace(ws);
+                case "begin-build" -> sim.beginBuild(ws, text(body, "transition", null), text(body, "shutdown", "off"),
+                        body.path("queued").asBoolean(false));
+                case "finish-build" -> {
+                    String result = text(body, "result", "succeeded");
+                    if (!result.equals("succeeded") && !result.equals("failed")) {
+                        throw new IllegalArgumentException("body field 'result' must be succeeded or failed, was '"
+                                + result + "'");
+                    }
+                    sim.finishBuild(ws, result.equals("succeeded"), text(body, "error", ""),
+                            body.path("connect").asBoolean(true));
+                }
                 default -> throw new NoSuchElementException("no workspace action '" + action + "'");
             }
             return ok();
         }
         throw new NoSuchElementException("no control resource POST " + path);
+    }
+
+    private static Duration seconds(JsonNode body, String field, double fallback) {
+        JsonNode node = body.path(field);
+        double value = node.isMissingNode() || node.isNull() ? fallback : node.asDouble();
+        if (value < 0) {
+            throw new IllegalArgumentException("body field '" + field + "' must be >= 0, was " + value);
+        }
+        return Duration.ofMillis((long) (value * 1000));
     }
 
     private static String text(JsonNode body, String field, String fallback) {

@@ -18,7 +18,7 @@ final class CoderJson {
     private CoderJson() {
     }
 
-    static void workspace(JsonGenerator g, SimWorkspace ws, Instant now) {
+    static void workspace(JsonGenerator g, SimWorkspace ws, Instant now, CoderVersion version) {
         g.writeStartObject();
         uuid(g, "id", ws.id);
         time(g, "created_at", ws.createdAt);
@@ -37,7 +37,7 @@ final class CoderJson {
         g.writeBooleanProperty("template_require_active_version", false);
         g.writeBooleanProperty("template_use_classic_parameter_flow", false);
         g.writeName("latest_build");
-        build(g, ws, now);
+        build(g, ws, now, version);
         g.writeName("latest_app_status");
         if (ws.latestAppStatus == null) {
             g.writeNull();
@@ -60,7 +60,7 @@ final class CoderJson {
         g.writeArrayPropertyStart("failing_agents");
         if (ws.build.hasAgents()) {
             for (SimAgent agent : ws.agents) {
-                if (!agent.subAgent() && healthReason(agent) != null) {
+                if (!agent.subAgent() && healthReason(agent, now) != null) {
                     g.writeString(agent.id.toString());
                     healthy = false;
                 }
@@ -73,22 +73,24 @@ final class CoderJson {
         g.writeBooleanProperty("allow_renames", false);
         g.writeBooleanProperty("favorite", false);
         g.writeNullProperty("next_start_at");
-        g.writeBooleanProperty("is_prebuild", false);
-        g.writeName("task_id");
-        if (ws.task == null) {
-            g.writeNull();
-        } else {
-            g.writeString(ws.task.id.toString());
+        g.writeBooleanProperty("is_prebuild", ws.prebuild);
+        if (!version.main()) {
+            g.writeName("task_id");
+            if (ws.task == null) {
+                g.writeNull();
+            } else {
+                g.writeString(ws.task.id.toString());
+            }
         }
         g.writeEndObject();
     }
 
-    private static void build(JsonGenerator g, SimWorkspace ws, Instant now) {
+    private static void build(JsonGenerator g, SimWorkspace ws, Instant now, CoderVersion version) {
         SimBuild b = ws.build;
         g.writeStartObject();
         uuid(g, "id", b.id);
         time(g, "created_at", b.createdAt);
-        time(g, "updated_at", b.completedAt != null ? b.completedAt : b.startedAt != null ? b.startedAt : b.createdAt);
+        time(g, "updated_at", b.updatedAt != null ? b.updatedAt : b.createdAt);
         uuid(g, "workspace_id", ws.id);
         g.writeStringProperty("workspace_name", ws.name);
         uuid(g, "workspace_owner_id", ws.ownerId);
@@ -98,8 +100,8 @@ final class CoderJson {
         g.writeStringProperty("template_version_name", ws.template.versionName());
         g.writeNumberProperty("build_number", b.number);
         g.writeStringProperty("transition", b.transition);
-        uuid(g, "initiator_id", ws.ownerId);
-        g.writeStringProperty("initiator_name", ws.ownerName);
+        uuid(g, "initiator_id", b.initiatorId != null ? b.initiatorId : ws.ownerId);
+        g.writeStringProperty("initiator_name", b.initiatorName != null ? b.initiatorName : ws.ownerName);
         g.writeName("job");
         job(g, ws);
         g.writeStringProperty("reason", b.reason);
@@ -118,7 +120,7 @@ final class CoderJson {
                 if (!ws.agents.isEmpty()) {
                     g.writeArrayPropertyStart("agents");
                     for (SimAgent agent : ws.agents) {
-                        agent(g, ws, agent, now);
+                        agent(g, ws, agent, now, version);
                     }
                     g.writeEndArray();
                 }
@@ -155,14 +157,23 @@ final class CoderJson {
         g.writeNullProperty("max_deadline");
         g.writeStringProperty("status", b.status());
         g.writeNumberProperty("daily_cost", 0);
+        // Coder computes matched provisioners only for a pending job; any other build carries the zero value.
         g.writeObjectPropertyStart("matched_provisioners");
-        boolean queued = b.queuePosition > 0;
-        g.writeNumberProperty("count", 2);
-        g.writeNumberProperty("available", queued ? 0 : 2);
-        time(g, "most_recently_seen", b.createdAt.minusSeconds(1));
+        if ("pending".equals(b.jobStatus)) {
+            boolean queued = b.queuePosition > 0;
+            g.writeNumberProperty("count", 2);
+            g.writeNumberProperty("available", queued ? 0 : 2);
+            time(g, "most_recently_seen", b.createdAt.minusSeconds(1));
+        } else {
+            g.writeNumberProperty("count", 0);
+            g.writeNumberProperty("available", 0);
+            g.writeNullProperty("most_recently_seen");
+        }
         g.writeEndObject();
         g.writeNullProperty("template_version_preset_id");
-        g.writeBooleanProperty("has_ai_task", ws.template.appSlug() != null);
+        if (!version.main()) {
+            g.writeBooleanProperty("has_ai_task", ws.template.appSlug() != null);
+        }
         g.writeBooleanProperty("has_external_agent", false);
         g.writeEndObject();
     }
@@ -215,15 +226,16 @@ final class CoderJson {
     }
 
     /** Coder's agent health reason (coder-api.md §5), or null when healthy. */
-    static String healthReason(SimAgent agent) {
-        boolean connected = "connected".equals(agent.status);
+    static String healthReason(SimAgent agent, Instant now) {
+        String status = agent.status(now);
+        boolean connected = "connected".equals(status);
         if (!connected && "off".equals(agent.lifecycle)) {
             return "agent is not running";
         }
-        if ("timeout".equals(agent.status)) {
+        if ("timeout".equals(status)) {
             return "agent is taking too long to connect";
         }
-        if ("disconnected".equals(agent.status)) {
+        if ("disconnected".equals(status)) {
             return "agent has lost connection";
         }
         if ("start_error".equals(agent.lifecycle)) {
@@ -235,8 +247,9 @@ final class CoderJson {
         return null;
     }
 
-    private static void agent(JsonGenerator g, SimWorkspace ws, SimAgent a, Instant now) {
-        Instant heartbeat = Fleet.heartbeat(a, now);
+    static void agent(JsonGenerator g, SimWorkspace ws, SimAgent a, Instant now, CoderVersion version) {
+        Instant heartbeat = a.lastConnectedAt(now);
+        String status = a.status(now);
         g.writeStartObject();
         uuid(g, "id", a.id);
         g.writeName("parent_id");
@@ -249,10 +262,10 @@ final class CoderJson {
         time(g, "updated_at", heartbeat != null && heartbeat.isAfter(a.createdAt) ? heartbeat : a.createdAt);
         optionalTime(g, "first_connected_at", a.firstConnectedAt);
         optionalTime(g, "last_connected_at", heartbeat);
-        optionalTime(g, "disconnected_at", a.disconnectedAt);
+        optionalTime(g, "disconnected_at", a.disconnectedAt(now));
         optionalTime(g, "started_at", a.startedAt);
-        optionalTime(g, "ready_at", "ready".equals(a.lifecycle) ? a.readyAt : null);
-        g.writeStringProperty("status", a.status);
+        optionalTime(g, "ready_at", a.readyAt);
+        g.writeStringProperty("status", status);
         g.writeStringProperty("lifecycle_state", a.lifecycle);
         g.writeStringProperty("name", a.name);
         uuid(g, "resource_id", a.resourceId);
@@ -268,10 +281,10 @@ final class CoderJson {
         g.writeStringProperty("api_version", "2.6");
         g.writeArrayPropertyStart("apps");
         if (a.appId != null) {
-            app(g, ws, a);
+            app(g, ws, a, version);
         }
         g.writeEndArray();
-        if ("connected".equals(a.status) && heartbeat != null) {
+        if ("connected".equals(status) && heartbeat != null) {
             g.writeObjectPropertyStart("latency");
             g.writeObjectPropertyStart("Frankfurt");
             g.writeBooleanProperty("preferred", true);
@@ -284,7 +297,7 @@ final class CoderJson {
         g.writeArrayPropertyStart("subsystems");
         g.writeEndArray();
         g.writeObjectPropertyStart("health");
-        String reason = healthReason(a);
+        String reason = healthReason(a, now);
         g.writeBooleanProperty("healthy", reason == null);
         if (reason != null) {
             g.writeStringProperty("reason", reason);
@@ -324,7 +337,7 @@ final class CoderJson {
         g.writeEndObject();
     }
 
-    private static void app(JsonGenerator g, SimWorkspace ws, SimAgent a) {
+    private static void app(JsonGenerator g, SimWorkspace ws, SimAgent a, CoderVersion version) {
         g.writeStartObject();
         uuid(g, "id", a.appId);
         g.writeStringProperty("url", "http://localhost:3284");
@@ -342,8 +355,12 @@ final class CoderJson {
         g.writeBooleanProperty("hidden", false);
         g.writeStringProperty("open_in", "slim-window");
         g.writeArrayPropertyStart("statuses");
-        for (SimStatus s : a.statuses) {
-            status(g, s);
+        if (version.statusesNewestFirst()) {
+            a.statuses.stream().sorted(SimStatus.NEWEST_FIRST).forEach(s -> status(g, s));
+        } else {
+            for (SimStatus s : a.statuses) {
+                status(g, s);
+            }
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -368,7 +385,7 @@ final class CoderJson {
     static void task(JsonGenerator g, SimWorkspace ws, Instant now) {
         SimWorkspace.SimTask t = ws.task;
         SimAgent main = ws.build.hasAgents() ? ws.mainAgent() : null;
-        String status = taskStatus(ws, main);
+        String status = taskStatus(ws, now);
         g.writeStartObject();
         uuid(g, "id", t.id);
         uuid(g, "organization_id", ws.organizationId);
@@ -396,7 +413,7 @@ final class CoderJson {
             g.writeString(main.id.toString());
             g.writeStringProperty("workspace_agent_lifecycle", main.lifecycle);
             g.writeObjectPropertyStart("workspace_agent_health");
-            String reason = healthReason(main);
+            String reason = healthReason(main, now);
             g.writeBooleanProperty("healthy", reason == null);
             if (reason != null) {
                 g.writeStringProperty("reason", reason);
@@ -435,7 +452,64 @@ final class CoderJson {
         g.writeEndObject();
     }
 
-    private static String taskStatus(SimWorkspace ws, SimAgent main) {
+    /**
+     * A Task of the experimental list of Coder 2.26–2.28: the task is the workspace (its id), {@code status} is the
+     * workspace's status, the prompt is {@code prompt}; no {@code workspace_status}, {@code workspace_app_id} or
+     * {@code display_name}. 2.26 still wrote {@code completed} where later releases write {@code complete}.
+     */
+    static void experimentalTask(JsonGenerator g, SimWorkspace ws, Instant now, CoderVersion version) {
+        SimWorkspace.SimTask t = ws.task;
+        SimAgent main = ws.build.hasAgents() ? ws.mainAgent() : null;
+        g.writeStartObject();
+        uuid(g, "id", ws.id);
+        uuid(g, "organization_id", ws.organizationId);
+        uuid(g, "owner_id", ws.ownerId);
+        g.writeStringProperty("owner_name", ws.ownerName);
+        g.writeStringProperty("name", ws.name);
+        uuid(g, "template_id", ws.template.id());
+        g.writeStringProperty("template_name", ws.template.name());
+        g.writeStringProperty("template_display_name", ws.template.displayName());
+        g.writeStringProperty("template_icon", ws.template.icon());
+        uuid(g, "workspace_id", ws.id);
+        g.writeName("workspace_agent_id");
+        if (main == null) {
+            g.writeNull();
+            g.writeNullProperty("workspace_agent_lifecycle");
+            g.writeNullProperty("workspace_agent_health");
+        } else {
+            g.writeString(main.id.toString());
+            g.writeStringProperty("workspace_agent_lifecycle", main.lifecycle);
+            g.writeObjectPropertyStart("workspace_agent_health");
+            String reason = healthReason(main, now);
+            g.writeBooleanProperty("healthy", reason == null);
+            if (reason != null) {
+                g.writeStringProperty("reason", reason);
+            }
+            g.writeEndObject();
+        }
+        g.writeStringProperty("prompt", t.prompt);
+        g.writeStringProperty("status", ws.build.status());
+        g.writeName("current_state");
+        SimStatus latest = ws.latestAppStatusStale() ? null : ws.latestAppStatus;
+        if (latest == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            time(g, "timestamp", latest.createdAt());
+            String state = latest.state();
+            g.writeStringProperty("state", version.minor() <= 26 && "complete".equals(state) ? "completed" : state);
+            g.writeStringProperty("message", latest.message());
+            g.writeStringProperty("uri", latest.uri());
+            g.writeEndObject();
+        }
+        time(g, "created_at", ws.createdAt);
+        time(g, "updated_at", ws.createdAt);
+        g.writeEndObject();
+    }
+
+    /** Coder's TaskStatus, computed in the stages of the {@code tasks_with_status} view (coder-api.md §7). */
+    static String taskStatus(SimWorkspace ws, Instant now) {
+        SimAgent main = ws.build.hasAgents() ? ws.mainAgent() : null;
         SimBuild b = ws.build;
         switch (b.jobStatus) {
             case "failed", "canceling", "canceled":

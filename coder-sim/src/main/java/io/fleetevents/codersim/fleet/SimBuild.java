@@ -17,6 +17,10 @@ final class SimBuild {
     Instant createdAt;
     Instant startedAt;
     Instant completedAt;
+    /** Moves with the build's job and with workspace activity (ActivityBumpWorkspace): a ticking field. */
+    Instant updatedAt;
+    UUID initiatorId;
+    String initiatorName;
     int queuePosition;
     int queueSize;
     UUID resourceId;

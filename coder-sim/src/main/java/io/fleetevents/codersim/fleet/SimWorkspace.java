@@ -5,12 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** One workspace with its latest build, the agents of that build, its task, and its newest app status ever. */
+/**
+ * One workspace with its latest build, the agents of that build, the agents of earlier builds (hidden from the list,
+ * still answered by UUID), its task, and its newest app status ever.
+ */
 final class SimWorkspace {
     final UUID id;
-    final String ownerName;
-    final UUID ownerId;
-    final String name;
+    /** Owner and name change when a prebuilt workspace is claimed; the id stays. */
+    String ownerName;
+    UUID ownerId;
+    String name;
+    /** An unclaimed prebuilt workspace, owned by the prebuilds system user. */
+    boolean prebuild;
+    /** Its delete build succeeded: gone from the list, answered only with {@code include_deleted=true}. */
+    boolean deleted;
     final Template template;
     final String organizationName;
     final UUID organizationId;
@@ -21,7 +29,14 @@ final class SimWorkspace {
     boolean outdated;
     final SimBuild build = new SimBuild();
     final List<SimAgent> agents = new ArrayList<>();
-    /** Newest status across all the workspace's apps, of any build: it can be stale (coder-api.md §6). */
+    /** Agents of earlier builds and deleted sub-agents: no longer listed, still answered by UUID. */
+    final List<SimAgent> retired = new ArrayList<>();
+    /** Whether scripted start builds give it a dev-container sub-agent. */
+    boolean scriptedSubAgent;
+    /** The previous build's agents that were running when the current build was queued. */
+    final List<SimAgent> shuttingDown = new ArrayList<>();
+    /** What the old agents report when the current stop/delete build's job ends: off, shutdown_error, shutdown_timeout. */
+    String shutdownOutcome = "off";    /** Newest status across all the workspace's apps, of any build: it can be stale (coder-api.md §6). */
     SimStatus latestAppStatus;
     SimTask task;
     /** Activity: the fleet step at which an in-flight build advances; -1 when idle. */

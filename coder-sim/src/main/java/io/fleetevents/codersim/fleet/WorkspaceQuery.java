@@ -40,7 +40,7 @@ public record WorkspaceQuery(Map<String, String> terms) {
         return new WorkspaceQuery(Map.copyOf(terms));
     }
 
-    boolean matches(SimWorkspace ws) {
+    boolean matches(SimWorkspace ws, java.time.Instant now) {
         for (Map.Entry<String, String> term : terms.entrySet()) {
             String v = term.getValue();
             boolean ok = switch (term.getKey()) {
@@ -48,7 +48,7 @@ public record WorkspaceQuery(Map<String, String> terms) {
                 case "name" -> ws.name.toLowerCase(Locale.ROOT).contains(v);
                 case "template" -> ws.template.name().equalsIgnoreCase(v);
                 case "status" -> ws.build.status().equals(v);
-                case "has-agent" -> ws.agents.stream().anyMatch(a -> a.status.equals(v));
+                case "has-agent" -> ws.agents.stream().anyMatch(a -> a.status(now).equals(v));
                 default -> v.contains("/") ? ws.path().equalsIgnoreCase(v) : ws.name.toLowerCase(Locale.ROOT).contains(v);
             };
             if (!ok) {

@@ -1,6 +1,8 @@
 /**
- * The simulated fleet: workspaces, builds, agents (sub-agents included), app statuses and tasks; its seeded
- * generation, its lively random activity, the scripted transitions, and its rendering in Coder's JSON shapes.
- * All state is guarded by the {@link io.fleetevents.codersim.fleet.Fleet}'s monitor.
+ * The simulated fleet. {@link io.fleetevents.codersim.fleet.Fleet} is the model (workspaces, builds, agents with
+ * sub-agents, app statuses, Tasks) and its primitive changes; {@link io.fleetevents.codersim.fleet.RandomActivity}
+ * generates the seeded fleet and its lively random story; {@link io.fleetevents.codersim.fleet.ScriptedTransitions}
+ * makes exact changes on request; {@link io.fleetevents.codersim.fleet.FleetJson} writes it as Coder's responses,
+ * with the shapes in {@code CoderJson}. All state is guarded by the {@code Fleet}'s monitor. No HTTP here.
  */
 package io.fleetevents.codersim.fleet;

@@ -1,16 +1,25 @@
-package io.fleetevents.codersim.api;
+package io.fleetevents.codersim.fault;
 
-import io.fleetevents.codersim.Fault;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The active faults and the added latency. Thread-safe. */
+/**
+ * The active faults, outages and the added latency. Thread-safe. A fault fails a number of requests; an outage fails
+ * every request under a path prefix with 500 until a time on the simulator's clock, or until cleared.
+ */
 public final class FaultPlan {
 
+    private final Clock clock;
     private final List<Remaining> faults = new ArrayList<>();
+    /** Path prefix → end of the outage ({@link Instant#MAX} until cleared). */
+    private final Map<String, Instant> outages = new LinkedHashMap<>();
     private volatile Duration latency = Duration.ZERO;
 
     private static final class Remaining {
@@ -23,14 +32,36 @@ public final class FaultPlan {
         }
     }
 
+    public FaultPlan(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Every request whose path starts with {@code pathPrefix} answers 500 for {@code duration}, or until cleared when null. */
+    public synchronized void outage(String pathPrefix, Duration duration) {
+        outages.put(pathPrefix, duration == null ? Instant.MAX : clock.instant().plus(duration));
+    }
+
+    /** Ends the outages of paths starting with {@code pathPrefix}. */
+    public synchronized void endOutage(String pathPrefix) {
+        outages.keySet().removeIf(prefix -> prefix.startsWith(pathPrefix));
+    }
+
+    /** Whether a request to {@code path} falls in an outage now. */
+    public synchronized boolean inOutage(String path) {
+        Instant now = clock.instant();
+        outages.values().removeIf(until -> !now.isBefore(until));
+        return outages.keySet().stream().anyMatch(path::startsWith);
+    }
+
     /** Queues a fault after the ones already queued. */
     public synchronized void add(Fault fault) {
         faults.add(new Remaining(fault));
     }
 
-    /** Drops every queued fault and the latency. */
+    /** Drops every queued fault, every outage and the latency. */
     public synchronized void clear() {
         faults.clear();
+        outages.clear();
         latency = Duration.ZERO;
     }
 
@@ -50,7 +81,7 @@ public final class FaultPlan {
     }
 
     /** The fault this request must answer with, consuming one use of it; empty for a normal answer. */
-    synchronized Optional<Fault> take(String path, int offset) {
+    public synchronized Optional<Fault> take(String path, int offset) {
         Iterator<Remaining> it = faults.iterator();
         while (it.hasNext()) {
             Remaining r = it.next();

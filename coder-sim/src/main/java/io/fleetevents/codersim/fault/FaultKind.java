@@ -1,4 +1,4 @@
-package io.fleetevents.codersim;
+package io.fleetevents.codersim.fault;
 
 /** What an injected fault makes the simulator answer instead of the real response. */
 public enum FaultKind {

@@ -1,4 +1,4 @@
-package io.fleetevents.codersim;
+package io.fleetevents.codersim.fault;
 
 import java.time.Duration;
 import java.util.Objects;
