@@ -4,7 +4,7 @@ import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.LivePosition;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class FeedProgressMonitor implements AutoCloseable {
     private final Map<Integer, ProgressWatch> watches = new HashMap<>();
     private final ScheduledExecutorService scheduler;
     private Admin admin;
-    private volatile List<String> causes = List.of();
+    private volatile Map<Integer, String> causes = Map.of();
     private volatile String checkError;
 
     public FeedProgressMonitor(LiveFeed feed, String bootstrapServers, FeedHealthProperties health, Clock clock) {
@@ -69,7 +69,7 @@ public final class FeedProgressMonitor implements AutoCloseable {
 
     /** Why the feed is stuck, per stuck partition; empty when it keeps up. */
     public List<String> causes() {
-        return causes;
+        return List.copyOf(causes.values());
     }
 
     /** Why the latest check could not read the topic, or null. */
@@ -99,14 +99,14 @@ public final class FeedProgressMonitor implements AutoCloseable {
             }
             Map<Integer, Long> ends = endOffsets();
             checkError = null;
-            List<String> found = new ArrayList<>();
+            Map<Integer, String> found = new LinkedHashMap<>();
             for (Map.Entry<Integer, Long> e : ends.entrySet()) {
                 int p = e.getKey();
                 // A partition the feed does not read (added after it started) stays at 0 and counts as stuck.
                 long at = p < position.partitions() ? position.claimed(p) : 0;
                 Optional<ProgressWatch.Stall> stall = watches.computeIfAbsent(p, k -> new ProgressWatch(health.stalledAfter()))
                         .observe(clock.instant(), at, e.getValue());
-                stall.ifPresent(s -> found.add("the live feed has not advanced on " + topic + "-" + p + " for "
+                stall.ifPresent(s -> found.put(p, "the live feed has not advanced on " + topic + "-" + p + " for "
                         + s.duration().toSeconds() + " s while the partition grew by " + s.grownBy() + " record(s) "
                         + "(feed at offset " + s.position() + ", end " + s.end() + "; longer than "
                         + "broadcaster.health.stalled-after=" + health.stalledAfter() + "): subscribers get nothing new "
@@ -115,7 +115,7 @@ public final class FeedProgressMonitor implements AutoCloseable {
                         + "since this instance started (restart it), or a blocked live-feed thread"));
             }
             report(causes, found);
-            causes = List.copyOf(found);
+            causes = Collections.unmodifiableMap(found);
         } catch (FeedReadException e) {
             checkError = e.getMessage();
         } catch (RuntimeException e) {
@@ -124,14 +124,15 @@ public final class FeedProgressMonitor implements AutoCloseable {
         }
     }
 
-    private static void report(List<String> before, List<String> after) {
-        if (after.equals(before)) {
+    /** Logs once per change in the set of stuck partitions, not at every check whose figures moved. */
+    private static void report(Map<Integer, String> before, Map<Integer, String> after) {
+        if (after.keySet().equals(before.keySet())) {
             return;
         }
         if (after.isEmpty()) {
-            LOG.info("live feed health recovered: {}", String.join("; ", before));
+            LOG.info("live feed health recovered: {}", String.join("; ", before.values()));
         } else {
-            LOG.error("live feed health DOWN: {}", String.join("; ", after));
+            LOG.error("live feed health DOWN: {}", String.join("; ", after.values()));
         }
     }
 

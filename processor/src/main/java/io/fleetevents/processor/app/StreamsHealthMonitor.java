@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,16 @@ final class StreamsHealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsHealthMonitor.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
 
-    /** The causes found by the latest check (empty: nothing wrong found) and the facts behind them. */
-    record Verdict(List<String> causes, Map<String, Object> details) {
-        static final Verdict NONE = new Verdict(List.of(), Map.of());
+    /**
+     * The causes found by the latest check by kind ({@code transactions}, {@code rebalancing}, {@code stalled}; empty:
+     * nothing wrong found) and the facts behind them.
+     */
+    record Verdict(Map<String, String> byKind, Map<String, Object> details) {
+        static final Verdict NONE = new Verdict(Map.of(), Map.of());
+
+        List<String> causes() {
+            return List.copyOf(byKind.values());
+        }
     }
 
     private final StreamsLifecycle lifecycle;
@@ -112,7 +120,7 @@ final class StreamsHealthMonitor implements AutoCloseable {
             return Verdict.NONE;
         }
         Instant now = clock.instant();
-        List<String> causes = new ArrayList<>();
+        Map<String, String> causes = new LinkedHashMap<>();
         Map<String, Object> details = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
 
@@ -121,7 +129,7 @@ final class StreamsHealthMonitor implements AutoCloseable {
             try {
                 txn = readTransactionLog();
                 details.put("brokers", txn.brokers());
-                txn.problem().ifPresent(causes::add);
+                txn.problem().ifPresent(cause -> causes.put("transactions", cause));
             } catch (KafkaReadException e) {
                 errors.add(e.getMessage());
             }
@@ -132,7 +140,7 @@ final class StreamsHealthMonitor implements AutoCloseable {
             Duration rebalancing = since == null ? Duration.ZERO : Duration.between(since, now);
             details.put("rebalancing_seconds", rebalancing.toSeconds());
             if (rebalancing.compareTo(health.rebalancingAfter()) >= 0) {
-                causes.add("Kafka Streams has been rebalancing for " + rebalancing.toSeconds() + " s without restoring "
+                causes.put("rebalancing", "Kafka Streams has been rebalancing for " + rebalancing.toSeconds() + " s without restoring "
                         + "state (longer than fleet.processor.health.rebalancing-after=" + health.rebalancingAfter()
                         + "); " + (txn != null
                         ? "with exactly_once_v2 the usual cause is transactions that cannot initialise: check the "
@@ -146,7 +154,7 @@ final class StreamsHealthMonitor implements AutoCloseable {
             long position = positionAndEnd[0];
             long end = positionAndEnd[1];
             details.put("input_lag", Math.max(0, end - position));
-            progress.observe(now, position, end).ifPresent(stall -> causes.add("Kafka Streams has made no progress on "
+            progress.observe(now, position, end).ifPresent(stall -> causes.put("stalled", "Kafka Streams has made no progress on "
                     + config.topics().snapshots() + " for " + stall.duration().toSeconds() + " s while its input grew "
                     + "by " + stall.grownBy() + " record(s) to a lag of " + stall.lag() + " (longer than "
                     + "fleet.processor.health.stalled-after=" + health.stalledAfter() + "); check this processor's log "
@@ -159,17 +167,14 @@ final class StreamsHealthMonitor implements AutoCloseable {
         if (!errors.isEmpty()) {
             details.put("check_error", String.join("; ", errors));
             // What could not be read this time stays as last known, rather than turning a DOWN into an UP.
-            for (String previous : verdict.causes()) {
-                if (!causes.contains(previous)) {
-                    causes.add(previous);
-                }
-            }
+            verdict.byKind().forEach(causes::putIfAbsent);
         }
-        return new Verdict(List.copyOf(causes), Map.copyOf(details));
+        return new Verdict(Collections.unmodifiableMap(causes), Map.copyOf(details));
     }
 
+    /** Logs once per change in the kinds of cause, not at every check whose figures moved. */
     private static void report(Verdict before, Verdict after) {
-        if (after.causes().equals(before.causes())) {
+        if (after.byKind().keySet().equals(before.byKind().keySet())) {
             return;
         }
         if (after.causes().isEmpty()) {
