@@ -5,14 +5,19 @@ import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
+import io.fleetevents.broadcaster.ops.FeedHealthProperties;
+import io.fleetevents.broadcaster.ops.FeedProgressMonitor;
 import io.fleetevents.broadcaster.ops.KafkaHealthIndicator;
 import io.fleetevents.broadcaster.replay.ReplayReaders;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The one place where the broadcaster's parts are created, started and stopped. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(FeedHealthProperties.class)
 class BroadcasterWiring {
 
     @Bean
@@ -38,11 +43,18 @@ class BroadcasterWiring {
     KafkaClients kafkaClients(BroadcasterProperties properties, org.springframework.core.env.Environment environment) {
         BroadcasterProperties.Kafka kafka = properties.kafka();
         if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
-            String servers = environment.getProperty("spring.kafka.bootstrap-servers",
-                    environment.getProperty("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
-            kafka = new BroadcasterProperties.Kafka(servers, kafka.topic(), kafka.pollTimeout(), kafka.topicWait());
+            kafka = new BroadcasterProperties.Kafka(bootstrapServers(kafka, environment), kafka.topic(),
+                    kafka.pollTimeout(), kafka.topicWait());
         }
         return new KafkaClients(kafka);
+    }
+
+    private static String bootstrapServers(BroadcasterProperties.Kafka kafka, org.springframework.core.env.Environment environment) {
+        if (kafka.bootstrapServers() != null && !kafka.bootstrapServers().isBlank()) {
+            return kafka.bootstrapServers();
+        }
+        return environment.getProperty("spring.kafka.bootstrap-servers",
+                environment.getProperty("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
     }
 
     @Bean
@@ -65,8 +77,14 @@ class BroadcasterWiring {
         return new Subscriptions(feed, index, readers, metrics);
     }
 
+    @Bean(initMethod = "start", destroyMethod = "close")
+    FeedProgressMonitor feedProgressMonitor(LiveFeed feed, FeedHealthProperties health, BroadcasterProperties properties,
+                                            org.springframework.core.env.Environment environment) {
+        return new FeedProgressMonitor(feed, bootstrapServers(properties.kafka(), environment), health, Clock.systemUTC());
+    }
+
     @Bean
-    KafkaHealthIndicator kafkaHealthIndicator(LiveFeed feed) {
-        return new KafkaHealthIndicator(feed);
+    KafkaHealthIndicator kafkaHealthIndicator(LiveFeed feed, FeedProgressMonitor progress) {
+        return new KafkaHealthIndicator(feed, progress);
     }
 }

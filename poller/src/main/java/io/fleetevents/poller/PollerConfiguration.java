@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,10 +70,17 @@ class PollerConfiguration {
     KafkaSnapshotSink snapshotSink(Resolved resolved) {
         PollerProperties props = resolved.value();
         PollerProperties.TopicSettings topic = props.topic();
-        return new KafkaSnapshotSink(Topics.AGENT_SNAPSHOTS.withName(topic.name()), props.kafka().bootstrapServers(),
-                props.kafka().clientId(), props.kafka().producer(),
+        KafkaSnapshotSink sink = new KafkaSnapshotSink(Topics.AGENT_SNAPSHOTS.withName(topic.name()),
+                props.kafka().bootstrapServers(), props.kafka().clientId(), props.kafka().producer(),
                 new KafkaSnapshotSink.TopicSettings(topic.create(), topic.partitions(), topic.replicationFactor(),
                         Map.of("retention.ms", Long.toString(topic.retention().toMillis()))));
+        try {
+            sink.checkTopicPlacement(Duration.ofSeconds(10));
+        } catch (IllegalStateException e) {
+            sink.close();
+            throw e;
+        }
+        return sink;
     }
 
     @Bean

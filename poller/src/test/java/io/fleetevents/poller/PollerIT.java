@@ -432,6 +432,17 @@ class PollerIT {
         assertThat(rootMessage(failure)).contains("poller.coder.url");
     }
 
+    @Test
+    void shouldRefuseToStartNamingTheReplicationKeyAndTheBrokerCountWhenTheTopicNeedsMoreReplicasThanBrokers() {
+        startSim();
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+                startPoller(false, sim.token(), "poller.topic.replication-factor=3"));
+
+        assertThat(failure).isNotNull();
+        assertThat(rootMessage(failure)).contains("poller.topic.replication-factor=3 is more than the 1 broker(s)");
+    }
+
     private static String rootMessage(Throwable t) {
         StringBuilder all = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -1,6 +1,7 @@
 package io.fleetevents.testing;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -112,19 +113,57 @@ public final class KafkaTestBroker {
             LOG.info("Kafka for tests: Testcontainers {} at {}", KAFKA_IMAGE, container.getBootstrapServers());
             return container.getBootstrapServers();
         }
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of(
+        EmbeddedKafkaKraftBroker broker = embedded(Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "kafka-test-broker-stop"));
+        LOG.info("Kafka for tests: embedded KRaft broker in this JVM at {} (no {} and no Docker engine)",
+                broker.getBrokersAsString(), ENV);
+        return broker.getBrokersAsString();
+    }
+
+    /**
+     * A single-node embedded KRaft broker of the caller's own, set up like the shared embedded broker except for
+     * {@code overrides} (broker properties): for tests of how an app behaves on a cluster configured differently, for
+     * example {@code transaction.state.log.replication.factor=3} on one broker. Always embedded, whatever the shared
+     * broker is, so the settings are the test's. The caller closes it.
+     */
+    public static Dedicated startDedicated(Map<String, String> overrides) {
+        EmbeddedKafkaKraftBroker broker = embedded(overrides);
+        LOG.info("Kafka for tests: dedicated embedded KRaft broker at {} with {}", broker.getBrokersAsString(), overrides);
+        return new Dedicated(broker);
+    }
+
+    /** A broker started by {@link #startDedicated}; closing it stops it. */
+    public static final class Dedicated implements AutoCloseable {
+
+        private final EmbeddedKafkaKraftBroker broker;
+
+        private Dedicated(EmbeddedKafkaKraftBroker broker) {
+            this.broker = broker;
+        }
+
+        public String bootstrapServers() {
+            return broker.getBrokersAsString();
+        }
+
+        @Override
+        public void close() {
+            broker.destroy();
+        }
+    }
+
+    private static EmbeddedKafkaKraftBroker embedded(Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(Map.of(
                 "transaction.state.log.replication.factor", "1",
                 "transaction.state.log.min.isr", "1",
                 "offsets.topic.replication.factor", "1",
                 "offsets.topic.num.partitions", "5",
                 "group.initial.rebalance.delay.ms", "0",
                 "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)));
+        props.putAll(overrides);
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(props);
         broker.afterPropertiesSet();
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "kafka-test-broker-stop"));
-        LOG.info("Kafka for tests: embedded KRaft broker in this JVM at {} (no {} and no Docker engine)",
-                broker.getBrokersAsString(), ENV);
-        return broker.getBrokersAsString();
+        return broker;
     }
 
     private static boolean dockerAnswers() {

@@ -132,6 +132,11 @@ public final class KafkaSnapshotSink implements SnapshotSink {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(millis));
         Admin admin = Admin.create(props);
         try {
+            if (!admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS).contains(topic.name())) {
+                placementProblem(admin, millis).ifPresent(problem -> {
+                    throw new PublishException(problem, null);
+                });
+            }
             admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(topicSettings.partitions()), replication)
                     .configs(configs))).all().get(millis, TimeUnit.MILLISECONDS);
             LOG.info("created topic {} with {} partitions", topic.name(), topicSettings.partitions());
@@ -149,6 +154,46 @@ public final class KafkaSnapshotSink implements SnapshotSink {
             // never wait for pending admin calls: an unreachable broker must not hold the cycle past its budget
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * At start: when the topic is missing and is to be created here, whether the cluster can hold it with the
+     * configured replication and accept {@code acks=all} writes to it. Throws naming the key and the broker count when
+     * it cannot, so the poller refuses to start; a cluster that does not answer within {@code timeout} is left to the
+     * poll cycles, which retry.
+     */
+    public void checkTopicPlacement(Duration timeout) {
+        if (!topicSettings.create()) {
+            return;
+        }
+        Properties props = new Properties();
+        props.putAll(adminProperties);
+        int millis = (int) timeout.toMillis();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(millis));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(millis));
+        Admin admin = Admin.create(props);
+        try {
+            if (admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS).contains(topic.name())) {
+                return;
+            }
+            Optional<String> problem = placementProblem(admin, millis);
+            if (problem.isPresent()) {
+                throw new IllegalStateException(problem.get());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("could not check at start whether Kafka can hold topic {} ({}); the poll cycles will create it",
+                    topic.name(), e.getCause() != null ? e.getCause().toString() : e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private Optional<String> placementProblem(Admin admin, int millis)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return TopicPlacement.of(admin, millis).problem(topicSettings.replicationFactor(), "poller.topic.replication-factor")
+                .map(problem -> "cannot create topic " + topic.name() + ": " + problem);
     }
 
     @Override

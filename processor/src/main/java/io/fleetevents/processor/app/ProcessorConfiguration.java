@@ -3,6 +3,7 @@ package io.fleetevents.processor.app;
 import io.fleetevents.processor.ProcessorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +13,7 @@ import org.springframework.core.env.Environment;
 
 /** Beans of the processor app. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ProcessorConfig.class)
+@EnableConfigurationProperties({ProcessorConfig.class, ProcessorHealthConfig.class})
 @PropertySource("classpath:io/fleetevents/processor/processor-defaults.properties")
 public class ProcessorConfiguration {
 
@@ -38,8 +39,13 @@ public class ProcessorConfiguration {
         return new StreamsLifecycle(resolve(config, env), metrics);
     }
 
+    @Bean(initMethod = "start", destroyMethod = "close")
+    StreamsHealthMonitor streamsHealthMonitor(StreamsLifecycle lifecycle, ProcessorHealthConfig health) {
+        return new StreamsHealthMonitor(lifecycle, health, Clock.systemUTC());
+    }
+
     @Bean
-    StreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsLifecycle lifecycle) {
-        return new StreamsHealthIndicator(lifecycle);
+    StreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsLifecycle lifecycle, StreamsHealthMonitor monitor) {
+        return new StreamsHealthIndicator(lifecycle, monitor);
     }
 }

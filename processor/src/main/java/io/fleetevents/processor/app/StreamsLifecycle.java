@@ -4,9 +4,13 @@ import io.fleetevents.processor.ProcessorConfig;
 import io.fleetevents.processor.topology.ProcessorTopology;
 import io.fleetevents.processor.topology.StreamsSettings;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,8 +26,11 @@ public final class StreamsLifecycle implements SmartLifecycle {
 
     private final ProcessorConfig config;
     private final ProcessorMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
+    private volatile Instant stateSince;
+    private volatile Instant lastRestoreProgress;
 
     StreamsLifecycle(ProcessorConfig config, ProcessorMetrics metrics) {
         this.config = config;
@@ -44,10 +51,15 @@ public final class StreamsLifecycle implements SmartLifecycle {
             LOG.error("Kafka Streams thread died; shutting the processor's Streams client down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        // The health monitor needs how long Streams has been in its state, and whether a long REBALANCING is
+        // restoring state (progress) or stuck; both only these listeners can tell.
+        created.setStateListener((now, before) -> stateSince = clock.instant());
+        created.setGlobalStateRestoreListener(new RestoreProgress());
         streamsMetrics = new KafkaStreamsMetrics(created);
         streamsMetrics.bindTo(metrics.registry());
         LOG.info("Starting processor {} on {} (guarantee {}, store {})", config.applicationId(),
                 config.bootstrapServers(), config.streams().processingGuarantee(), config.streams().storeType());
+        stateSince = clock.instant();
         created.start();
         streams = created;
     }
@@ -76,8 +88,40 @@ public final class StreamsLifecycle implements SmartLifecycle {
         return current == null ? null : current.state();
     }
 
+    /** When Streams entered its current state, or null before start. */
+    Instant stateSince() {
+        return stateSince;
+    }
+
+    /** When Streams last restored a batch of state, or null if it has not restored any. */
+    Instant lastRestoreProgress() {
+        return lastRestoreProgress;
+    }
+
+    /** The running client, or null; for the health checks and the tests of this package. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
     /** The configuration in effect (bootstrap servers resolved). */
     public ProcessorConfig config() {
         return config;
+    }
+
+    private final class RestoreProgress implements StateRestoreListener {
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+            lastRestoreProgress = clock.instant();
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {
+            lastRestoreProgress = clock.instant();
+        }
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+            lastRestoreProgress = clock.instant();
+        }
     }
 }

@@ -19,7 +19,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the topics the processor writes (and its input, so that starting before the poller is not an error)
- * when they are missing, with the contract's configs. Existing topics are left as they are.
+ * when they are missing, with the contract's configs. Existing topics are left as they are. A replication the cluster
+ * cannot satisfy (more than its brokers, or less than its min.insync.replicas) stops the start with the key to change.
  */
 final class TopicCreator {
 
@@ -37,8 +38,20 @@ final class TopicCreator {
             add(missing, existing, t.events(), Topics.FLEET_EVENTS, t);
             add(missing, existing, t.capacity(), Topics.FLEET_CAPACITY, t);
             add(missing, existing, t.deadLetter(), Topics.AGENT_SNAPSHOTS_DLQ, t);
+            TopicPlacement placement = TopicPlacement.of(admin);
+            Optional<String> internal = placement.problem(config.streams().internalReplicationFactor(),
+                    "fleet.processor.streams.internal-replication-factor");
+            if (internal.isPresent()) {
+                throw new IllegalStateException("cannot start the processor: Kafka Streams could not create its "
+                        + "changelog and repartition topics: " + internal.get());
+            }
             if (missing.isEmpty()) {
                 return;
+            }
+            Optional<String> problem = placement.problem(t.replicationFactor(), "fleet.processor.topics.replication-factor");
+            if (problem.isPresent()) {
+                throw new IllegalStateException("cannot create the processor's topics "
+                        + missing.stream().map(NewTopic::name).toList() + ": " + problem.get());
             }
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
