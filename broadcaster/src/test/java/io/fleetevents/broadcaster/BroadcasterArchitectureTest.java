@@ -1,9 +1,11 @@
 package io.fleetevents.broadcaster;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -66,6 +68,37 @@ class BroadcasterArchitectureTest {
                 .anyMatch(hit -> hit.startsWith("StompCodec.java") && hit.contains("destination:"));
         assertThat(frameText(SOURCES.resolve("http"))).as("the scan finds SSE's frame text in its codec")
                 .anyMatch(hit -> hit.startsWith("SseCodec.java") && hit.contains("data:"));
+    }
+
+    @Test
+    void shouldNeverOpenUpPrivateMembersByReflection() {
+        JavaClasses everything = new ClassFileImporter().importPackages("io.fleetevents");
+
+        noClasses().should().callMethodWhere(describe("setAccessible",
+                        (JavaAccess<?> call) -> call.getTarget().getName().equals("setAccessible")))
+                .orShould().callMethodWhere(describe("trySetAccessible",
+                        (JavaAccess<?> call) -> call.getTarget().getName().equals("trySetAccessible")))
+                .check(everything);
+    }
+
+    @Test
+    void shouldFindNoSetAccessibleInAnyModulesSources() throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        assertThat(root.resolve("pom.xml")).as("run from the broadcaster module of the repository").exists();
+        Pattern call = Pattern.compile("\\.(try)?[sS]etAccessible\\s*\\(");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> !root.relativize(file).toString().contains("target/"))
+                    .filter(file -> root.relativize(file).toString().contains("src/"))
+                    .forEach(file -> {
+                        if (call.matcher(read(file)).find()) {
+                            found.add(root.relativize(file).toString());
+                        }
+                    });
+        }
+
+        assertThat(found).as("sources that open up private members by reflection").isEmpty();
     }
 
     /** The string literals under {@code directory} that contain frame text, as {@code File.java: "literal"}. */
