@@ -83,15 +83,7 @@ public final class BroadcasterMetrics {
         subscriptions.decrementAndGet();
     }
 
-    public double deliveryCount() {
-        return deliveries.count();
-    }
-
     public double slowConsumerDropCount() {
         return slowConsumerDrops.count();
-    }
-
-    public double scopeRefusalCount() {
-        return scopeRefusals.count();
     }
 }

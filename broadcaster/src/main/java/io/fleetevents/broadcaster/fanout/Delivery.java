@@ -3,11 +3,15 @@ package io.fleetevents.broadcaster.fanout;
 import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.ResumeToken;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * One consumed event, shared by every subscriber it goes to: its route (the fields that decide who receives it),
- * its JSON exactly as on the topic,
- * its place in the topic and the read position just after it (the resume token stamped on it).
+ * its JSON exactly as on the topic, its place in the topic and the read position just after it (the resume token
+ * stamped on it). Transports keep their wire form of it here ({@link #encoded}), built once per event whatever the
+ * number of subscribers.
  */
 public final class Delivery {
 
@@ -20,8 +24,7 @@ public final class Delivery {
     private String json;
     private String token;
     private byte[] tokenBytes;
-    private byte[] stompHead;
-    private byte[] stompBody;
+    private volatile AtomicReferenceArray<Object> encodings;
 
     public Delivery(int partition, long offset, EventRoute route, byte[] value, long[] positionsAfter) {
         this.partition = partition;
@@ -29,11 +32,6 @@ public final class Delivery {
         this.route = route;
         this.value = value;
         this.positionsAfter = positionsAfter;
-    }
-
-    /** The wire form of a position vector (index = partition). */
-    public static String encode(long[] positions) {
-        return ResumeToken.encode(positions);
     }
 
     public int partition() {
@@ -46,6 +44,11 @@ public final class Delivery {
 
     public EventRoute route() {
         return route;
+    }
+
+    /** The event JSON as it was on the topic, UTF-8; do not modify. */
+    public byte[] value() {
+        return value;
     }
 
     /** The event JSON as it was on the topic. */
@@ -67,7 +70,7 @@ public final class Delivery {
     public String token() {
         String text = token;
         if (text == null) {
-            text = encode(positionsAfter);
+            text = ResumeToken.encode(positionsAfter);
             token = text;
         }
         return text;
@@ -83,63 +86,46 @@ public final class Delivery {
         return bytes;
     }
 
+    /** This event in {@code encoding}'s form: built on first use, then shared by every subscriber; do not modify. */
+    @SuppressWarnings("unchecked")
+    public <T> T encoded(Encoding<T> encoding) {
+        AtomicReferenceArray<Object> cache = encodings;
+        if (cache == null) {
+            // two threads may each install an array; values cached in the losing one are only built again
+            cache = new AtomicReferenceArray<>(Encoding.MAX);
+            encodings = cache;
+        }
+        Object value = cache.get(encoding.slot);
+        if (value == null) {
+            value = encoding.encoder.apply(this);
+            cache.set(encoding.slot, value);
+        }
+        return (T) value;
+    }
+
     /**
-     * The part of a STOMP {@code MESSAGE} frame that is the same for every subscriber, from the end of the
-     * {@code subscription} header value up to {@code resume-token:} (UTF-8; do not modify): {@code message-id},
-     * {@code destination}, {@code content-type}, {@code event-type}, {@code severity}, {@code event-id},
-     * {@code content-length}. Built once per event.
+     * A transport's per-event wire form (e.g. the parts of a frame that are the same for every subscriber). Create
+     * one constant per form; each takes one of {@value #MAX} slots of every delivery.
      */
-    public byte[] stompHead() {
-        byte[] bytes = stompHead;
-        if (bytes == null) {
-            StringBuilder b = new StringBuilder(200);
-            b.append("\nmessage-id:").append(partition).append('-').append(offset)
-                    .append("\ndestination:/topic/events\ncontent-type:application/json\nevent-type:")
-                    .append(route.eventType().name()).append("\nseverity:").append(route.severity().name()).append('\n');
-            if (route.eventId() != null) {
-                b.append("event-id:").append(escapeHeader(route.eventId())).append('\n');
-            }
-            b.append("content-length:").append(value.length).append("\nresume-token:");
-            bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-            stompHead = bytes;
-        }
-        return bytes;
-    }
+    public static final class Encoding<T> {
 
-    /** The end of a STOMP {@code MESSAGE} frame: blank line, the event JSON exactly as on the topic, NUL. */
-    public byte[] stompBody() {
-        byte[] bytes = stompBody;
-        if (bytes == null) {
-            bytes = new byte[value.length + 2];
-            bytes[0] = '\n';
-            System.arraycopy(value, 0, bytes, 1, value.length);
-            bytes[bytes.length - 1] = 0;
-            stompBody = bytes;
-        }
-        return bytes;
-    }
+        static final int MAX = 8;
+        private static final AtomicInteger SLOTS = new AtomicInteger();
 
-    /** STOMP 1.2 header value escaping. */
-    public static String escapeHeader(String value) {
-        boolean plain = true;
-        for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c != '\\' && c != ':' && c != '\n' && c != '\r';
+        private final int slot;
+        private final Function<Delivery, T> encoder;
+
+        private Encoding(int slot, Function<Delivery, T> encoder) {
+            this.slot = slot;
+            this.encoder = encoder;
         }
-        if (plain) {
-            return value;
-        }
-        StringBuilder b = new StringBuilder(value.length() + 8);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> b.append("\\\\");
-                case ':' -> b.append("\\c");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> b.append(c);
+
+        public static <T> Encoding<T> of(Function<Delivery, T> encoder) {
+            int slot = SLOTS.getAndIncrement();
+            if (slot >= MAX) {
+                throw new IllegalStateException("at most " + MAX + " delivery encodings; keep them in constants");
             }
+            return new Encoding<>(slot, encoder);
         }
-        return b.toString();
     }
 }

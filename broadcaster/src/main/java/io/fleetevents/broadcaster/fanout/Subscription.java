@@ -3,6 +3,7 @@ package io.fleetevents.broadcaster.fanout;
 import io.fleetevents.broadcaster.auth.TokenScope;
 import io.fleetevents.schemas.AgentPattern;
 import io.fleetevents.schemas.EventRoute;
+import io.fleetevents.schemas.ResumeToken;
 import io.fleetevents.schemas.SubscriptionFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,7 +211,7 @@ public final class Subscription {
     public synchronized void startAt(long[] start) {
         System.arraycopy(start, 0, next, 0, next.length);
         replayPosition = start.clone();
-        startToken = Delivery.encode(start);
+        startToken = ResumeToken.encode(start);
     }
 
     /**
@@ -237,7 +238,7 @@ public final class Subscription {
             }
             floor = ahead ? position.clone() : null;
             if (startToken == null) {
-                startToken = Delivery.encode(position);
+                startToken = ResumeToken.encode(position);
             }
             replayPosition = null;
             isLive = true;
@@ -281,7 +282,7 @@ public final class Subscription {
             floor = null;
             return null;
         }
-        return Delivery.encode(merged);
+        return ResumeToken.encode(merged);
     }
 
     private void hand(Delivery delivery, String token) {

@@ -6,6 +6,7 @@ import io.fleetevents.broadcaster.auth.Caller;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
+import io.fleetevents.broadcaster.outbox.OutboxLimits;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.broadcaster.replay.ReplayStart;
 import io.fleetevents.schemas.SubscriptionFilter;
@@ -40,6 +41,7 @@ class EventStreamController implements DisposableBean {
     private final BroadcasterMetrics metrics;
     private final BroadcasterProperties properties;
     private final ExecutorService writers;
+    private final OutboxLimits limits;
     private final ScheduledExecutorService ticker;
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
@@ -51,6 +53,11 @@ class EventStreamController implements DisposableBean {
         this.limiter = limiter;
         this.metrics = metrics;
         this.properties = properties;
+        BroadcasterProperties.Stomp buffer = properties.stomp();
+        // bounded in frames only; a replay waits while a quarter of the queue is in use; the emitter's blocking
+        // writes have no send timeout of ours
+        this.limits = new OutboxLimits(buffer.sendBufferFrames(), Long.MAX_VALUE, buffer.maxBatchBytes(), 0,
+                buffer.sendBufferFrames() / 4, Long.MAX_VALUE);
         AtomicInteger count = new AtomicInteger();
         this.writers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fleet-events-sse-writer-" + count.incrementAndGet());
@@ -62,10 +69,9 @@ class EventStreamController implements DisposableBean {
             t.setDaemon(true);
             return t;
         });
-        long every = properties.http().sseHeartbeat().toMillis();
         ticker.scheduleWithFixedDelay(() -> {
             long now = System.currentTimeMillis();
-            open.forEach(connection -> connection.heartbeat(now, every));
+            open.forEach(connection -> connection.tick(now));
         }, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -98,10 +104,12 @@ class EventStreamController implements DisposableBean {
             throw new LimitExceededException(refused);
         }
         SseEmitter emitter = new SseEmitter(0L);
-        SseConnection connection = new SseConnection(emitter, writers, metrics, properties.stomp(), caller);
+        String id = "sse-" + ids.incrementAndGet();
+        SseConnection connection = new SseConnection(id, emitter, outbox -> writers.execute(outbox::pump), limits,
+                properties.http().sseHeartbeat().toMillis(), subscriptions, metrics, caller);
         Subscription subscription;
         try {
-            subscription = subscriptions.open("sse-" + ids.incrementAndGet(), caller, filter, start, connection);
+            subscription = subscriptions.open(id, caller, filter, start, connection.target());
         } catch (RuntimeException e) {
             limiter.closed();
             limiter.detach(caller.name());

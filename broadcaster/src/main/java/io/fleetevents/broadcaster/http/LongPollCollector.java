@@ -5,6 +5,7 @@ import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
+import io.fleetevents.schemas.ResumeToken;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -104,7 +105,7 @@ final class LongPollCollector implements SubscriptionTarget {
                 body.append(returned.get(i).json());
                 metrics.delivered();
             }
-            body.append("],\"next\":\"").append(next != null ? next : Delivery.encode(position)).append('"');
+            body.append("],\"next\":\"").append(next != null ? next : ResumeToken.encode(position)).append('"');
             if (gap != null) {
                 body.append(",\"replay_gap\":true,\"replay_earliest\":\"").append(gap).append('"');
             }

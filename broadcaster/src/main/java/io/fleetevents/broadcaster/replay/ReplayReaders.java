@@ -8,6 +8,7 @@ import io.fleetevents.broadcaster.fanout.LivePosition;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.fleetevents.schemas.EventRoute;
+import io.fleetevents.schemas.ResumeToken;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -182,7 +183,7 @@ public final class ReplayReaders {
         if (gap) {
             long[] earliest = new long[partitionCount];
             beginning.forEach((tp, offset) -> earliest[tp.partition()] = offset);
-            subscription.replayGap(Delivery.encode(earliest));
+            subscription.replayGap(ResumeToken.encode(earliest));
         }
         return position;
     }

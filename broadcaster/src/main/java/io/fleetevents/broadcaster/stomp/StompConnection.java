@@ -7,28 +7,19 @@ import io.fleetevents.broadcaster.auth.Caller;
 import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
+import io.fleetevents.broadcaster.outbox.Outbox;
 import io.fleetevents.broadcaster.replay.InvalidReplayException;
 import io.fleetevents.broadcaster.replay.ReplayStart;
 import io.fleetevents.schemas.InvalidFilterException;
 import io.fleetevents.schemas.SubscriptionFilter;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.stomp.BufferingStompDecoder;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -36,53 +27,36 @@ import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompDecoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
-import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * One STOMP client. Inbound frames arrive on the container's thread for this session (one at a time); outbound frames
- * are queued (bounded) and written by {@link #pump()} with non-blocking sends, several frames per WebSocket message
- * when they pile up.
+ * One STOMP client: the inbound protocol (frames, commands, authentication, subscriptions, heart-beats). What goes
+ * out is queued and written by its {@link Outbox}, with {@link StompCodec}'s frames, into a {@link StompSink}.
  */
 final class StompConnection implements SubscriptionTarget {
 
-    private static final Logger log = LoggerFactory.getLogger(StompConnection.class);
     private static final StompDecoder DECODER = new StompDecoder();
-    static final String DESTINATION = "/topic/events";
+    static final String DESTINATION = StompCodec.DESTINATION;
 
     private final WebSocketSession session;
-    private final Session endpoint;
     private final StompContext context;
     private final BroadcasterProperties.Stomp config;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(2);
-    private final AtomicBoolean writing = new AtomicBoolean();
-    private final StompWriters.Worker writer;
-    private final TextFrameSender sender;
+    private final StompSink sink;
+    private final Outbox outbox;
     private BufferingStompDecoder decoder;
     private volatile Caller caller;
     private volatile boolean connected;
-
-    // guarded by this
-    private ArrayDeque<Outgoing> queue;
-    private volatile long queuedBytes;
-    private volatile int queuedFrames;
-    private volatile boolean closing;
-
-    private volatile long lastWriteMillis = System.currentTimeMillis();
-    private volatile long writeStartedMillis; // 0 when no write is in flight
-    private volatile boolean writeAborted;
     private volatile long lastReadMillis = System.currentTimeMillis();
-    private volatile long closingSinceMillis;
-    private volatile long sendEveryMillis;
     private volatile long expectEveryMillis;
 
     StompConnection(WebSocketSession session, Session endpoint, StompContext context) {
         this.session = session;
-        this.endpoint = endpoint;
         this.context = context;
         this.config = context.properties().stomp();
-        this.writer = context.writers().assign();
-        this.sender = new TextFrameSender(endpoint, config.sendTimeout().toMillis());
+        this.sink = new StompSink(session, endpoint, config.sendTimeout().toMillis());
+        this.outbox = new Outbox("STOMP " + session.getId(), context.codec(), sink, context.writers().assign(),
+                context.outboxLimits(), context.subscriptions(), context.metrics(), subscriptions::values);
     }
 
     // ---- inbound ------------------------------------------------------------------------------------------------
@@ -93,7 +67,7 @@ final class StompConnection implements SubscriptionTarget {
 
     void onBytes(ByteBuffer bytes) {
         lastReadMillis = System.currentTimeMillis();
-        if (closingNow()) {
+        if (outbox.isClosing()) {
             return;
         }
         if (decoder == null) {
@@ -115,7 +89,7 @@ final class StompConnection implements SubscriptionTarget {
             return;
         }
         for (Message<byte[]> frame : frames) {
-            if (closingNow()) {
+            if (outbox.isClosing()) {
                 return;
             }
             StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
@@ -176,13 +150,14 @@ final class StompConnection implements SubscriptionTarget {
             return;
         }
         caller = who;
+        outbox.authenticated(who);
         connected = true;
         long[] clientBeats = headers.getHeartbeat();
         long serverSend = config.heartbeatSend().toMillis();
         long serverReceive = config.heartbeatReceive().toMillis();
         long clientSend = clientBeats.length > 0 ? clientBeats[0] : 0;
         long clientReceive = clientBeats.length > 1 ? clientBeats[1] : 0;
-        sendEveryMillis = serverSend == 0 || clientReceive == 0 ? 0 : Math.max(serverSend, clientReceive);
+        outbox.heartbeatEvery(serverSend == 0 || clientReceive == 0 ? 0 : Math.max(serverSend, clientReceive));
         expectEveryMillis = clientSend == 0 || serverReceive == 0 ? 0 : Math.max(clientSend, serverReceive);
         Map<String, String> reply = new LinkedHashMap<>();
         reply.put("version", "1.2");
@@ -190,7 +165,7 @@ final class StompConnection implements SubscriptionTarget {
         reply.put("server", "fleet-events-broadcaster");
         reply.put("session", session.getId());
         reply.put("user-name", who.name());
-        enqueue(Outgoing.control(StompFrames.frame("CONNECTED", reply, null)), true);
+        outbox.control(StompFrames.frameBytes("CONNECTED", reply, null));
     }
 
     private void onSubscribe(StompHeaderAccessor headers) {
@@ -237,7 +212,7 @@ final class StompConnection implements SubscriptionTarget {
             return;
         }
         subscriptions.put(id, subscription);
-        if (closingNow()) {
+        if (outbox.isClosing()) {
             context.subscriptions().close(subscription);
             return;
         }
@@ -246,7 +221,7 @@ final class StompConnection implements SubscriptionTarget {
             reply.put("receipt-id", receipt);
             reply.put("replay-gap", subscription.pendingGap() == null ? null : "true");
             reply.put("replay-earliest", subscription.pendingGap());
-            enqueue(Outgoing.control(StompFrames.frame("RECEIPT", reply, null)), true);
+            outbox.control(StompFrames.frameBytes("RECEIPT", reply, null));
         }
     }
 
@@ -279,68 +254,35 @@ final class StompConnection implements SubscriptionTarget {
         String receipt = headers.getReceipt();
         closeSubscriptions();
         if (receipt != null) {
-            enqueue(Outgoing.last(StompFrames.frame("RECEIPT", Map.of("receipt-id", receipt), null)), true);
+            outbox.endWith(StompFrames.frameBytes("RECEIPT", Map.of("receipt-id", receipt), null));
         } else {
-            closeSession(CloseStatus.NORMAL);
+            sink.close(true);
         }
     }
 
     private void receipt(String receipt) {
         if (receipt != null) {
-            enqueue(Outgoing.control(StompFrames.frame("RECEIPT", Map.of("receipt-id", receipt), null)), true);
+            outbox.control(StompFrames.frameBytes("RECEIPT", Map.of("receipt-id", receipt), null));
         }
     }
 
     /** Sends an ERROR frame naming the problem, then closes the connection (STOMP requires it). */
     void error(String message, String receiptId) {
         context.metrics().protocolError();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("message", message.length() > 200 ? message.substring(0, 200) : message);
-        headers.put("receipt-id", receiptId);
-        String frame = StompFrames.frame("ERROR", headers, message);
         closeSubscriptions();
-        synchronized (this) {
-            if (closing) {
-                return;
-            }
-            enqueueLocked(Outgoing.last(frame));
-            startClosing();
-        }
-        kick();
+        outbox.endWith(StompCodec.error(message, receiptId));
     }
 
-    // ---- outbound -----------------------------------------------------------------------------------------------
+    // ---- outbound: the outbox ----------------------------------------------------------------------------------
 
     @Override
     public void deliver(Subscription subscription, Delivery delivery, String token, String replayEarliest) {
-        byte[] id = (byte[]) subscription.attachment();
-        if (id == null) {
-            id = Delivery.escapeHeader(subscription.id()).getBytes(StandardCharsets.UTF_8);
-            subscription.attach(id);
-        }
-        if (enqueue(Outgoing.message(subscription, id, delivery, token, replayEarliest), false)) {
-            context.metrics().delivered();
-        }
+        outbox.deliver(subscription, delivery, token, replayEarliest);
     }
 
     @Override
     public boolean awaitRoom() {
-        long limitFrames = config.sendBufferFrames() / 2;
-        long limitBytes = config.sendBufferBytes() / 2;
-        if (!closing && queuedFrames <= limitFrames && queuedBytes <= limitBytes) {
-            return true; // the usual case, without taking the connection's lock
-        }
-        synchronized (this) {
-            while (!closing && queue != null && (queuedFrames > limitFrames || queuedBytes > limitBytes)) {
-                try {
-                    wait(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return !closing;
-        }
+        return outbox.awaitRoom();
     }
 
     @Override
@@ -348,272 +290,11 @@ final class StompConnection implements SubscriptionTarget {
         error("subscription " + subscription.id() + ": " + reason, null);
     }
 
-    /** Queues a frame; false when the connection is closing or overflowed (then it is being dropped). */
-    private boolean enqueue(Outgoing outgoing, boolean control) {
-        synchronized (this) {
-            if (closing) {
-                return false;
-            }
-            if (!control && queue != null
-                    && (queue.size() >= config.sendBufferFrames() || queuedBytes + outgoing.size() > config.sendBufferBytes())) {
-                dropSlowConsumerLocked();
-                return false;
-            }
-            enqueueLocked(outgoing);
-        }
-        kick();
-        return true;
-    }
-
-    private void enqueueLocked(Outgoing outgoing) {
-        if (queue == null) {
-            queue = new ArrayDeque<>(8);
-        }
-        queue.add(outgoing);
-        queuedBytes += outgoing.size();
-        queuedFrames = queue.size();
-    }
-
-    /**
-     * The client fell behind: discard what it has not received, tell it where to resume each subscription, close.
-     * Tokens are those of the last frames actually written, so resuming loses and repeats nothing.
-     */
-    private void dropSlowConsumerLocked() {
-        context.metrics().slowConsumerDropped();
-        queue.clear();
-        queuedBytes = 0;
-        queuedFrames = 0;
-        for (Subscription subscription : subscriptions.values()) {
-            subscription.close();
-        }
-        // the ERROR text is built when it is written: only then has the write in flight (if any) completed,
-        // so the tokens it carries are those of the last frames the client will really receive
-        enqueueLocked(Outgoing.resumeNotice("slow consumer: more than " + config.sendBufferFrames() + " frames or "
-                + config.sendBufferBytes() + " bytes queued; reconnect and SUBSCRIBE with resume-token to continue"));
-        startClosing();
-        log.info("dropped slow STOMP consumer {} ({})", session.getId(), caller == null ? "?" : caller.name());
-    }
-
-    /**
-     * The credential expired: no new deliveries; what is queued is still written, then an ERROR with the resume token
-     * of each subscription (of the last frame written), so the client continues under a fresh credential exactly.
-     */
-    private void credentialExpired(Caller who) {
-        closeSubscriptions();
-        synchronized (this) {
-            if (closing) {
-                return;
-            }
-            enqueueLocked(Outgoing.resumeNotice("credential expired at " + who.expiresAt()
-                    + ": reconnect with a fresh token and SUBSCRIBE with resume-token to continue"));
-            startClosing();
-        }
-        context.metrics().credentialExpired();
-        kick();
-        log.info("ending STOMP connection {} ({}): credential expired", session.getId(), who.name());
-    }
-
-    /** The last ERROR of a connection the server ends, with each subscription's resume token. */
-    private String resumeError(String message) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("message", message);
-        StringJoiner all = new StringJoiner(",");
-        String first = null;
-        String firstId = null;
-        for (Subscription subscription : subscriptions.values()) {
-            String token = subscription.lastSentToken();
-            if (first == null) {
-                first = token;
-                firstId = subscription.id();
-            }
-            all.add(subscription.id() + "=" + token);
-        }
-        headers.put("subscription", firstId);
-        headers.put("resume-token", first);
-        headers.put("resume-tokens", all.toString());
-        return StompFrames.frame("ERROR", headers, message);
-    }
-
-    private void startClosing() {
-        closing = true;
-        closingSinceMillis = System.currentTimeMillis();
-    }
-
-    private synchronized boolean closingNow() {
-        return closing;
-    }
-
-    private void kick() {
-        if (writing.compareAndSet(false, true)) {
-            writer.schedule(this);
-        }
-    }
-
-    /** Takes the next frames to write as one WebSocket message (several when they pile up), encoded once. */
-    private synchronized Batch nextBatch() {
-        if (queue == null || queue.isEmpty()) {
-            return null;
-        }
-        Outgoing first = queue.poll();
-        queuedBytes -= first.size();
-        queuedFrames = queue.size();
-        if (first.isResumeNotice()) {
-            notifyAll();
-            byte[] bytes = resumeError(first.resumeMessage()).getBytes(StandardCharsets.UTF_8);
-            return new Batch(bytes, bytes.length, first, null);
-        }
-        int length = first.size();
-        int count = 1;
-        if (!first.closeAfter()) {
-            for (Outgoing next : queue) {
-                if (next.isResumeNotice() || length + next.size() > config.maxBatchBytes()) {
-                    break;
-                }
-                length += next.size();
-                count++;
-                if (next.closeAfter()) {
-                    break;
-                }
-            }
-        }
-        byte[] bytes = new byte[length];
-        int at = first.writeTo(bytes, 0);
-        Outgoing[] more = null;
-        if (count > 1) {
-            more = new Outgoing[count - 1];
-            for (int i = 0; i < more.length; i++) {
-                Outgoing next = queue.poll();
-                queuedBytes -= next.size();
-                at = next.writeTo(bytes, at);
-                more[i] = next;
-            }
-        }
-        queuedFrames = queue.size();
-        notifyAll();
-        return new Batch(bytes, at, first, more);
-    }
-
-    private synchronized boolean hasQueued() {
-        return queue != null && !queue.isEmpty();
-    }
-
-    /**
-     * Writes queued batches until the queue is empty or a write is pending; resumed by the write's completion.
-     * Runs on the connection's writer thread, or on the container thread that completed the previous write.
-     */
-    void pump() {
-        while (true) {
-            Batch batch = nextBatch();
-            if (batch == null) {
-                writing.set(false);
-                if (hasQueued() && writing.compareAndSet(false, true)) {
-                    continue;
-                }
-                return;
-            }
-            AtomicInteger state = new AtomicInteger();
-            writeStartedMillis = System.currentTimeMillis();
-            try {
-                sender.send(batch.bytes(), batch.length(), result -> {
-                    writeStartedMillis = 0;
-                    if (!written(result, batch)) {
-                        return;
-                    }
-                    if (!state.compareAndSet(0, 1)) {
-                        pump();
-                    }
-                });
-            } catch (RuntimeException e) {
-                log.debug("write to {} failed: {}", session.getId(), e.toString());
-                closeSession(CloseStatus.SESSION_NOT_RELIABLE);
-                return;
-            }
-            if (state.compareAndSet(0, 2)) {
-                return;
-            }
-        }
-    }
-
-    private boolean written(SendResult result, Batch batch) {
-        if (!result.isOK()) {
-            if (writeAborted) {
-                log.debug("aborted the stuck write to {}", session.getId());
-            } else if (isTimeout(result.getException())) {
-                droppedStuck(); // the container's own send timeout (containers other than Tomcat)
-            } else {
-                log.debug("write to {} failed: {}", session.getId(), String.valueOf(result.getException()));
-            }
-            closeSession(CloseStatus.SESSION_NOT_RELIABLE);
-            return false;
-        }
-        lastWriteMillis = System.currentTimeMillis();
-        if (!recordWritten(batch.first())) {
-            return false;
-        }
-        if (batch.more() != null) {
-            for (Outgoing item : batch.more()) {
-                if (!recordWritten(item)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A client that read nothing for the whole send timeout: no ERROR can reach it any more, so it is dropped as it is
-     * (it resumes with the token of the last MESSAGE it read); counted as slow.
-     */
-    private void droppedStuck() {
-        context.metrics().slowConsumerDropped();
-        log.info("dropped stuck STOMP consumer {} ({}): a write waited longer than {} (broadcaster.stomp.send-timeout)",
-                session.getId(), caller == null ? "?" : caller.name(), config.sendTimeout());
-    }
-
-    private static boolean isTimeout(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Records a written frame's token; false (after closing) when the frame was the connection's last. */
-    private boolean recordWritten(Outgoing item) {
-        if (item.subscription() != null) {
-            item.subscription().sent(item.token());
-        }
-        if (item.closeAfter()) {
-            closeSession(CloseStatus.NORMAL);
-            return false;
-        }
-        return true;
-    }
-
-    private record Batch(byte[] bytes, int length, Outgoing first, Outgoing[] more) {
-    }
-
     // ---- lifecycle ----------------------------------------------------------------------------------------------
 
-    /** Heart-beats, missed client heart-beats, writes pending too long, and connections stuck while closing. */
+    /** The outbox's watchdogs and expiry, missed client heart-beats, then our own heart-beat. */
     void tick(long now) {
-        long started = writeStartedMillis;
-        if (started != 0 && now - started > config.sendTimeout().toMillis() && sender.watchesItsOwnWrites() && !writeAborted) {
-            writeAborted = true;
-            droppedStuck();
-            sender.abortStuckWrite(); // closes the socket; the write's handler then closes the session
-            return;
-        }
-        if (closingNow()) {
-            if (now - closingSinceMillis > config.sendTimeout().toMillis()) {
-                closeSession(CloseStatus.SESSION_NOT_RELIABLE);
-            }
-            return;
-        }
-        Caller who = caller;
-        if (who != null && who.expiredAt(now)) {
-            credentialExpired(who);
+        if (!outbox.tick(now)) {
             return;
         }
         long expect = expectEveryMillis;
@@ -621,10 +302,7 @@ final class StompConnection implements SubscriptionTarget {
             error("no heart-beat from the client for " + (now - lastReadMillis) + " ms (negotiated " + expect + " ms)", null);
             return;
         }
-        long send = sendEveryMillis;
-        if (send > 0 && now - lastWriteMillis >= send && !writing.get()) {
-            enqueue(Outgoing.control(StompFrames.HEARTBEAT), true);
-        }
+        outbox.heartbeat(now);
     }
 
     private void closeSubscriptions() {
@@ -635,31 +313,13 @@ final class StompConnection implements SubscriptionTarget {
 
     /** Called once the WebSocket is closed, whoever closed it. */
     void closed() {
-        synchronized (this) {
-            if (!closing) {
-                startClosing();
-            }
-            if (queue != null) {
-                queue.clear();
-            }
-            queuedBytes = 0;
-            queuedFrames = 0;
-            notifyAll();
-        }
+        outbox.closed();
         closeSubscriptions();
         subscriptions.clear();
         Caller who = caller;
         if (who != null) {
             caller = null;
             context.limiter().detach(who.name());
-        }
-    }
-
-    private void closeSession(CloseStatus status) {
-        try {
-            session.close(status);
-        } catch (IOException | IllegalStateException e) {
-            log.debug("closing {}: {}", session.getId(), e.toString());
         }
     }
 

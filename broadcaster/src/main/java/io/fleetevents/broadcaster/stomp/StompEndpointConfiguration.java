@@ -5,6 +5,7 @@ import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
+import io.fleetevents.broadcaster.outbox.WriterThreads;
 import io.fleetevents.broadcaster.BroadcasterMetrics;
 import io.micrometer.observation.ObservationPredicate;
 import java.util.Map;
@@ -36,7 +37,7 @@ public class StompEndpointConfiguration implements WebSocketConfigurer, org.spri
 
     private final StompWebSocketHandler handler;
     private final ConnectionLimiter limiter;
-    private final StompWriters writers;
+    private final WriterThreads writers;
 
     public StompEndpointConfiguration(BroadcasterProperties properties, TokenAuthenticator authenticator,
                                       ConnectionLimiter limiter, Subscriptions subscriptions, BroadcasterMetrics metrics,
@@ -44,7 +45,7 @@ public class StompEndpointConfiguration implements WebSocketConfigurer, org.spri
         int threads = properties.stomp().writerThreads() > 0 ? properties.stomp().writerThreads()
                 : Runtime.getRuntime().availableProcessors();
         this.limiter = limiter;
-        this.writers = new StompWriters(threads);
+        this.writers = new WriterThreads(threads, "fleet-events-stomp-writer");
         index.addDispatchListener(writers);
         this.handler = new StompWebSocketHandler(new StompContext(properties, authenticator, limiter, subscriptions,
                 metrics, writers));

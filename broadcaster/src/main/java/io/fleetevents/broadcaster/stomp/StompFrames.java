@@ -1,6 +1,5 @@
 package io.fleetevents.broadcaster.stomp;
 
-import io.fleetevents.broadcaster.fanout.Delivery;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -17,7 +16,7 @@ final class StompFrames {
         b.append(command).append('\n');
         headers.forEach((name, value) -> {
             if (value != null) {
-                b.append(Delivery.escapeHeader(name)).append(':').append(Delivery.escapeHeader(value)).append('\n');
+                b.append(escapeHeader(name)).append(':').append(escapeHeader(value)).append('\n');
             }
         });
         if (body != null) {
@@ -29,5 +28,33 @@ final class StompFrames {
             b.append(body);
         }
         return b.append('\0').toString();
+    }
+
+    static byte[] frameBytes(String command, Map<String, String> headers, String body) {
+        return frame(command, headers, body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** STOMP 1.2 header value escaping. */
+    static String escapeHeader(String value) {
+        boolean plain = true;
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c != '\\' && c != ':' && c != '\n' && c != '\r';
+        }
+        if (plain) {
+            return value;
+        }
+        StringBuilder b = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case ':' -> b.append("\\c");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -91,8 +91,4 @@ public final class StompWebSocketHandler implements WebSocketHandler, SubProtoco
             connection.tick(now);
         }
     }
-
-    int connectionCount() {
-        return connections.size();
-    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetevents.broadcaster.auth.TokenScope;
 import io.fleetevents.schemas.EventRoute;
 import io.fleetevents.schemas.EventType;
+import io.fleetevents.schemas.ResumeToken;
 import io.fleetevents.schemas.SubscriptionFilter;
 import io.fleetevents.testing.Events;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,6 @@ class SubscriptionHandOverTest {
         live.claim(0, 6);
         subscription.deliverLive(at(0, 5, new long[] {6, 5}));
 
-        assertThat(tokens).containsExactly(Delivery.encode(new long[] {6, 7}));
+        assertThat(tokens).containsExactly(ResumeToken.encode(new long[] {6, 7}));
     }
 }

@@ -1,4 +1,4 @@
-package io.fleetevents.broadcaster.stomp;
+package io.fleetevents.broadcaster.outbox;
 
 import io.fleetevents.broadcaster.fanout.DispatchListener;
 import java.util.Arrays;
@@ -20,30 +20,31 @@ import org.slf4j.LoggerFactory;
  * dispatching thread and the writers contend for the queue's tail (a quarter of the live feed's time at 50,000
  * deliveries/s). Writers still start on a batch while the dispatch goes on.
  */
-final class StompWriters implements DispatchListener {
+public final class WriterThreads implements DispatchListener {
 
-    private static final Logger log = LoggerFactory.getLogger(StompWriters.class);
+    private static final Logger log = LoggerFactory.getLogger(WriterThreads.class);
     static final int HAND_OFF_BATCH = 64;
 
     private final Worker[] workers;
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final ThreadLocal<HeldBack> heldBack;
 
-    StompWriters(int threads) {
+    /** @param name the threads' name, numbered from 1 */
+    public WriterThreads(int threads, String name) {
         workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
-            workers[i] = new Worker(i, "fleet-events-stomp-writer-" + (i + 1));
+            workers[i] = new Worker(i, name + "-" + (i + 1));
             workers[i].thread.start();
         }
         heldBack = ThreadLocal.withInitial(() -> new HeldBack(threads));
     }
 
     /** The writer a new connection is pinned to (round robin). */
-    Worker assign() {
+    public Outbox.Scheduler assign() {
         return workers[Math.floorMod(nextWorker.getAndIncrement(), workers.length)];
     }
 
-    void shutdown() {
+    public void shutdown() {
         for (Worker worker : workers) {
             worker.running = false;
             LockSupport.unpark(worker.thread);
@@ -67,16 +68,16 @@ final class StompWriters implements DispatchListener {
 
     /** Connections scheduled by one dispatching thread and not yet passed to their writers. */
     private final class HeldBack {
-        private final StompConnection[][] pending;
+        private final Outbox[][] pending;
         private final int[] counts;
         private int depth;
 
         HeldBack(int writers) {
-            pending = new StompConnection[writers][HAND_OFF_BATCH];
+            pending = new Outbox[writers][HAND_OFF_BATCH];
             counts = new int[writers];
         }
 
-        void add(int writer, StompConnection connection) {
+        void add(int writer, Outbox connection) {
             pending[writer][counts[writer]++] = connection;
             if (counts[writer] == HAND_OFF_BATCH) {
                 passOn(writer);
@@ -93,9 +94,9 @@ final class StompWriters implements DispatchListener {
         }
     }
 
-    final class Worker implements Runnable {
+    private final class Worker implements Runnable, Outbox.Scheduler {
         private final int index;
-        private final ConcurrentLinkedQueue<StompConnection> ready = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Outbox> ready = new ConcurrentLinkedQueue<>();
         private final Thread thread;
         private volatile boolean running = true;
         private volatile boolean parked;
@@ -107,7 +108,8 @@ final class StompWriters implements DispatchListener {
         }
 
         /** Queues {@code connection} for a pump; the caller guarantees it is not queued or pumping already. */
-        void schedule(StompConnection connection) {
+        @Override
+        public void schedule(Outbox connection) {
             HeldBack held = heldBack.get();
             if (held.depth > 0) {
                 held.add(index, connection);
@@ -117,7 +119,7 @@ final class StompWriters implements DispatchListener {
             wake();
         }
 
-        private void scheduleAll(StompConnection[] connections, int count) {
+        private void scheduleAll(Outbox[] connections, int count) {
             ready.addAll(Arrays.asList(connections).subList(0, count)); // linked in with one append
             wake();
         }
@@ -131,7 +133,7 @@ final class StompWriters implements DispatchListener {
         @Override
         public void run() {
             while (running) {
-                StompConnection connection = ready.poll();
+                Outbox connection = ready.poll();
                 if (connection == null) {
                     parked = true;
                     if (ready.isEmpty() && running) {
@@ -143,7 +145,7 @@ final class StompWriters implements DispatchListener {
                 try {
                     connection.pump();
                 } catch (RuntimeException | Error e) {
-                    log.warn("writer failed on connection {}: {}", connection.id(), e.toString());
+                    log.warn("writer failed on connection {}: {}", connection, e.toString());
                 }
             }
         }
