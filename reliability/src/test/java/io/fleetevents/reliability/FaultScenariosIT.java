@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 7's fault scenarios against the real apps as processes. Each scenario drives its own fleet, injects its
+ * The fault scenarios against the real apps as processes. Each scenario drives its own fleet, injects its
  * fault, and compares what every transport delivered with the oracle: zero missing, zero false, zero duplicates
  * (exactly-once path: {@code fleet.events} read_committed and resumed subscriptions). Each leaves the stack healthy.
  */
@@ -147,7 +147,7 @@ class FaultScenariosIT {
 
             stack.coder().fault("SERVER_ERROR", 1_000_000, "/api/", 0);
             long errorsFrom = System.nanoTime();
-            // 500s for the issue's 60 s, and at least until health reports the outage
+            // 500s for 60 s (a minute-long Coder outage), and at least until health reports the outage
             await("poller health reports the outage").atMost(SERVER_ERRORS.plus(POLL)).ignoreExceptions()
                     .until(() -> stack.poller().health().statusCode() == 503
                             && System.nanoTime() - errorsFrom >= SERVER_ERRORS.toNanos());

@@ -142,9 +142,9 @@ class StompFuzzIT {
     }
 
     /**
-     * Regression test of a bug this suite found: Spring's {@code StompDecoder} throws {@code IllegalArgumentException}
-     * (not {@code StompConversionException}) for a command it does not know, which used to escape and close the
-     * session with 1011 and no ERROR frame naming the problem.
+     * Spring's {@code StompDecoder} throws {@code IllegalArgumentException} (not {@code StompConversionException}) for
+     * a command it does not know; escaping the handler, it would close the session with 1011 and no ERROR frame naming
+     * the problem.
      */
     @Test
     @Timeout(60)
