@@ -41,7 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The poller against coder-sim over real HTTP, into a real Kafka broker: records, keys, partitions, headers and
- * markers as DESIGN.md says, and each fault of the issue.
+ * markers as DESIGN.md says, and each fault of the error policy.
  */
 class PollerIT {
 

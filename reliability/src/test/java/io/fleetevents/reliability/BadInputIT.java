@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.reliability.collect.Collector;
-import io.fleetevents.reliability.harness.Stack;
 import io.fleetevents.reliability.oracle.ScriptedFleet;
 import io.fleetevents.reliability.oracle.Tally;
 import java.nio.charset.StandardCharsets;
@@ -28,30 +27,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A corpus of malformed snapshots written straight to {@code coder.agent-snapshots} — derived from real records the
  * poller wrote, then broken — must each land in the DLQ with its source offset, and the pipeline must carry on:
  * a fleet changing around the corpus still gets exactly its events.
  */
-@ExtendWith(Suite.Shared.class)
-class BadInputIT {
+class BadInputIT extends SuiteScenario {
 
     private static final String SNAPSHOTS = "coder.agent-snapshots";
     private static final String DLQ = SNAPSHOTS + ".dlq";
-
-    private static Suite suite;
-    private static Stack stack;
-
-    @BeforeAll
-    static void shareTheStack(Suite shared) {
-        suite = shared;
-        stack = shared.stack();
-    }
 
     @Test
     @Timeout(150)

@@ -17,22 +17,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 7's fault scenarios against the real apps as processes. Each scenario drives its own fleet, injects its
+ * The fault scenarios against the real apps as processes. Each scenario drives its own fleet, injects its
  * fault, and compares what every transport delivered with the oracle: zero missing, zero false, zero duplicates
  * (exactly-once path: {@code fleet.events} read_committed and resumed subscriptions). Each leaves the stack healthy.
  */
-@ExtendWith(Suite.Shared.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FaultScenariosIT {
+class FaultScenariosIT extends SuiteScenario {
 
     private static final Duration POLL = Duration.ofSeconds(30);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
@@ -47,15 +44,6 @@ class FaultScenariosIT {
     private static final Duration SERVER_ERRORS = Duration.ofSeconds(60);
     private static final int SLOW_BYTES_PER_SECOND = 16_384;
     private static final String SLOW_DROPS = "fleet_broadcaster_slow_consumer_drops_total";
-
-    private static Suite suite;
-    private static Stack stack;
-
-    @BeforeAll
-    static void shareTheStack(Suite shared) {
-        suite = shared;
-        stack = shared.stack();
-    }
 
     @Test
     @Order(1)
@@ -147,7 +135,7 @@ class FaultScenariosIT {
 
             stack.coder().fault("SERVER_ERROR", 1_000_000, "/api/", 0);
             long errorsFrom = System.nanoTime();
-            // 500s for the issue's 60 s, and at least until health reports the outage
+            // 500s for 60 s (a minute-long Coder outage), and at least until health reports the outage
             await("poller health reports the outage").atMost(SERVER_ERRORS.plus(POLL)).ignoreExceptions()
                     .until(() -> stack.poller().health().statusCode() == 503
                             && System.nanoTime() - errorsFrom >= SERVER_ERRORS.toNanos());

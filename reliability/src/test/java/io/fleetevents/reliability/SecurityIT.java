@@ -22,29 +22,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No token, a wrong token, and a token scoped to one owner trying to see another owner's agents — live and through
  * replay, on STOMP, SSE and long-poll: refused or filtered, and every refusal counted by the broadcaster.
  */
-@ExtendWith(Suite.Shared.class)
-class SecurityIT {
+class SecurityIT extends SuiteScenario {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration DELIVERY = Duration.ofSeconds(90);
-
-    private static Suite suite;
-    private static Stack stack;
-
-    @BeforeAll
-    static void shareTheStack(Suite shared) {
-        suite = shared;
-        stack = shared.stack();
-    }
 
     @Test
     @Timeout(150)

@@ -17,10 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hostile STOMP input against the running broadcaster — random bytes, giant headers, wrong commands, frames before
@@ -28,20 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * events: each bad session gets an ERROR (or, for bytes that are not STOMP at all, is closed), the server stays
  * healthy, and the good subscriber gets every event exactly once.
  */
-@ExtendWith(Suite.Shared.class)
-class StompFuzzIT {
+class StompFuzzIT extends SuiteScenario {
 
     private static final long SEED = Long.getLong("reliability.fuzz.seed", 20261125L);
     private static final int RANDOM_SESSIONS = 30;
-
-    private static Suite suite;
-    private static Stack stack;
-
-    @BeforeAll
-    static void shareTheStack(Suite shared) {
-        suite = shared;
-        stack = shared.stack();
-    }
 
     @Test
     @Timeout(180)
@@ -142,9 +130,9 @@ class StompFuzzIT {
     }
 
     /**
-     * Regression test of a bug this suite found: Spring's {@code StompDecoder} throws {@code IllegalArgumentException}
-     * (not {@code StompConversionException}) for a command it does not know, which used to escape and close the
-     * session with 1011 and no ERROR frame naming the problem.
+     * Spring's {@code StompDecoder} throws {@code IllegalArgumentException} (not {@code StompConversionException}) for
+     * a command it does not know; escaping the handler, it would close the session with 1011 and no ERROR frame naming
+     * the problem.
      */
     @Test
     @Timeout(60)

@@ -23,7 +23,7 @@ public record AgentPattern(String pattern) {
 
     /** Whether the pattern matches the whole fleet. */
     public boolean matchesEverything() {
-        // a plain loop: the broadcaster asks this for every delivery (a stream here was 18 % of its live-feed thread)
+        // a plain loop: the broadcaster asks this for every delivery (a chars() stream costs 18 % of its live-feed thread)
         for (int i = 0; i < pattern.length(); i++) {
             if (pattern.charAt(i) != '*') {
                 return false;

@@ -131,15 +131,6 @@ public final class StandaloneStack implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the broadcaster and starts it again on the same port: every client connection is cut, as by a
-     * broadcaster restart or deployment. Clients that resume with their last token must see no gap.
-     */
-    public synchronized void restartBroadcaster() {
-        stopBroadcaster();
-        startBroadcaster();
-    }
-
     /** Stops the broadcaster alone (every client connection is cut); the rest of the pipeline keeps running. */
     public synchronized void stopBroadcaster() {
         if (broadcasterContext != null) {

@@ -45,10 +45,10 @@ public final class StreamsSettings {
         // pipelined first batches then arrive out of order and are rejected (retriable OutOfOrderSequence, see
         // KAFKA-18202), costing a retry back-off per partition per commit. One request in flight avoids it.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-        // Streams' producer default linger.ms=100 equals the EOS commit interval, so a commit's whole output was sent
-        // by the flush() at commit time and the stream thread waited for all of it (the largest wait in the JFR
+        // Streams' producer default linger.ms=100 equals the EOS commit interval, so a commit's whole output would be
+        // sent by the flush() at commit time and the stream thread would wait for all of it (the largest wait in a JFR
         // profile). With 5 ms the output trickles to the broker while records are processed and the commit's flush
-        // waits only for the tail: same-run A/Bs showed less CPU per record and equal or better throughput/latency.
+        // waits only for the tail: less CPU per record, equal or better throughput and latency in same-run A/Bs.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A capacity partial lists every workspace of its partition (~26 bytes each): Kafka's default 1 MB record
         // would cap a partition at ~40,000 workspaces. 8 MB for the internal topics (repartition and changelogs,

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@link #passthrough}: source and an empty processor — consuming under the configured guarantee (transactions
  *       and offset commits every commit interval), nothing written.</li>
- *   <li>{@link #requiredShape}: what the issue's design requires per snapshot with none of the parsing or diffing —
+ *   <li>{@link #requiredShape}: what the design requires per snapshot with none of the parsing or diffing —
  *       a read and a write of a {@value #STATE_BYTES}-byte value under the record key in a changelogged in-memory
  *       store (the real state is ~200 bytes and changes on every snapshot: its poll id), and for 3 in 8 records (the
  *       workload's event rate) a {@value #EVENT_BYTES}-byte record with eight headers (the CloudEvents set) to an

@@ -1,7 +1,6 @@
 package io.fleetevents.reliability.collect;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -16,14 +15,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads {@code fleet.events} from the beginning with {@code isolation.level=read_committed}, as an analytics
  * consumer would, on its own thread, through broker restarts.
  */
-public final class CommittedCollector implements Collector {
+public final class CommittedCollector extends RecordingCollector {
 
     private final KafkaConsumer<String, String> consumer;
-    private final List<Received> received = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
 
     public CommittedCollector(String bootstrapServers, String topic) {
+        super("kafka read_committed");
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -37,37 +36,20 @@ public final class CommittedCollector implements Collector {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        thread = new Thread(this::run, "committed-collector");
-        thread.setDaemon(true);
-        thread.start();
+        thread = startDaemon("committed-collector", this::run);
     }
 
     private void run() {
         try {
             while (!closed) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    Received r = Received.fromJson(record.value());
-                    synchronized (received) {
-                        received.add(r);
-                    }
+                    record(Received.fromJson(record.value()));
                 }
             }
         } catch (WakeupException e) {
             // closing
         } finally {
             consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    @Override
-    public String transport() {
-        return "kafka read_committed";
-    }
-
-    @Override
-    public List<Received> received() {
-        synchronized (received) {
-            return List.copyOf(received);
         }
     }
 

@@ -4,49 +4,28 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** An SSE subscriber ({@code /api/events/stream}) that resumes with {@code Last-Event-ID} after any drop. */
-public final class SseCollector implements Collector {
+public final class SseCollector extends HttpCollector {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-
-    private final String base;
-    private final String token;
-    private final Map<String, String> params;
-    private final List<Received> received = new ArrayList<>();
-    private final Thread thread;
     private volatile String lastId;
     private volatile InputStream body;
-    private volatile boolean closed;
     private volatile int connects;
 
     /** @param params query parameters of the first request (filters, {@code replay_from}) */
     public SseCollector(String base, String token, Map<String, String> params) {
-        this.base = base;
-        this.token = token;
-        this.params = Map.copyOf(params);
-        thread = new Thread(this::run, "sse-collector");
-        thread.setDaemon(true);
-        thread.start();
+        super("sse", base, token, params);
+        startDaemon("sse-collector", this::run);
     }
 
     private void run() {
         while (!closed) {
             String resume = lastId;
-            String query = params.entrySet().stream()
-                    .filter(e -> resume == null || !e.getKey().equals("replay_from"))
-                    .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                    .collect(Collectors.joining("&"));
+            String query = query(resume != null);
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/events/stream?" + query))
                     .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
             if (resume != null) {
@@ -77,10 +56,7 @@ public final class SseCollector implements Collector {
         while ((line = reader.readLine()) != null) {
             if (line.isEmpty()) {
                 if (data.length() > 0 && (event == null || event.equals("message"))) {
-                    Received r = Received.fromJson(data.toString());
-                    synchronized (received) {
-                        received.add(r);
-                    }
+                    record(Received.fromJson(data.toString()));
                     if (id != null) {
                         lastId = id;
                     }
@@ -98,26 +74,8 @@ public final class SseCollector implements Collector {
         }
     }
 
-    private void pause() {
-        if (!closed) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
-        }
-    }
-
     public int connects() {
         return connects;
-    }
-
-    @Override
-    public String transport() {
-        return "sse";
-    }
-
-    @Override
-    public List<Received> received() {
-        synchronized (received) {
-            return List.copyOf(received);
-        }
     }
 
     @Override

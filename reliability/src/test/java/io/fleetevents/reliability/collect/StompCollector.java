@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fuzzer) that keeps the {@code resume-token} of the last MESSAGE and, whenever its connection drops — broadcaster
  * restart, network cut, slow-consumer ERROR — reconnects and subscribes again with that token.
  */
-public final class StompCollector implements Collector {
+public final class StompCollector extends RecordingCollector {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final ScheduledExecutorService RECONNECTS = Executors.newScheduledThreadPool(2, r -> {
@@ -33,7 +33,6 @@ public final class StompCollector implements Collector {
     private final URI uri;
     private final String token;
     private final Map<String, String> subscribeHeaders;
-    private final List<Received> received = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final AtomicInteger connects = new AtomicInteger();
     private final AtomicInteger generations = new AtomicInteger();
@@ -52,6 +51,7 @@ public final class StompCollector implements Collector {
      *                         later SUBSCRIBEs carry {@code resume-token} instead of the start header
      */
     public StompCollector(URI uri, String token, Map<String, String> subscribeHeaders) {
+        super("stomp");
         this.uri = uri;
         this.token = token;
         this.subscribeHeaders = Map.copyOf(subscribeHeaders);
@@ -123,10 +123,7 @@ public final class StompCollector implements Collector {
             }
             case "RECEIPT" -> subscribed = true;
             case "MESSAGE" -> {
-                Received r = Received.fromJson(frame.body());
-                synchronized (received) {
-                    received.add(r);
-                }
+                record(Received.fromJson(frame.body()));
                 lastToken = frame.header("resume-token");
             }
             case "ERROR" -> {
@@ -170,18 +167,6 @@ public final class StompCollector implements Collector {
     /** Stops reading from the socket (a stuck client): the server's send buffer for it fills up. */
     public void pause() {
         paused = true;
-    }
-
-    @Override
-    public String transport() {
-        return "stomp";
-    }
-
-    @Override
-    public List<Received> received() {
-        synchronized (received) {
-            return List.copyOf(received);
-        }
     }
 
     @Override
