@@ -20,13 +20,14 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * One real Kafka broker per test JVM, chosen once, in this order:
  * <ol>
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (environment or system property) when set: an external cluster;</li>
  *   <li>a Testcontainers {@code apache/kafka} container when a Docker engine answers and has the image, or pulls it
- *       within 30 s (an engine on a machine without a reachable registry does not count);</li>
+ *       within 30 s, and Ryuk's too (an engine on a machine without a reachable registry does not count);</li>
  *   <li>an embedded single-node KRaft broker in this JVM (Kafka's own test kit through spring-kafka-test).</li>
  * </ol>
  * The choice is logged. The broker lives until the JVM exits; tests isolate themselves with {@link #uniqueTopic}.
@@ -106,7 +107,7 @@ public final class KafkaTestBroker {
             LOG.info("Kafka for tests: external cluster from {} ({})", ENV, external);
             return external;
         }
-        String whyNotDocker = dockerAnswers() ? imageUnavailable(KAFKA_IMAGE, PULL_TIMEOUT) : "no Docker engine";
+        String whyNotDocker = dockerAnswers() ? imagesUnavailable() : "no Docker engine";
         if (whyNotDocker == null) {
             KafkaContainer container = new KafkaContainer(KAFKA_IMAGE)
                     .withEnv("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
@@ -139,6 +140,16 @@ public final class KafkaTestBroker {
         return broker.getBrokersAsString();
     }
 
+    /** Why the broker's image or Testcontainers' Ryuk (unless disabled) cannot be had, or null when both can. */
+    private static String imagesUnavailable() {
+        String why = imageUnavailable(KAFKA_IMAGE, PULL_TIMEOUT);
+        boolean ryukDisabled = Boolean.parseBoolean(System.getenv("TESTCONTAINERS_RYUK_DISABLED"));
+        if (why == null && !ryukDisabled) {
+            why = imageUnavailable(TestcontainersConfiguration.getInstance().getRyukImage(), PULL_TIMEOUT);
+        }
+        return why;
+    }
+
     /**
      * Why {@code image} cannot be had from the Docker engine, or null when it can: it is there already, or a pull
      * finishes within {@code timeout}. An engine that answers on a machine with no reachable registry must not make
@@ -146,8 +157,7 @@ public final class KafkaTestBroker {
      */
     static String imageUnavailable(String image, Duration timeout) {
         try {
-            DockerClient client = DockerClientProviderStrategy.getClientForConfig(
-                    DockerClientFactory.instance().getTransportConfig());
+            DockerClient client = rawClient();
             try {
                 client.inspectImageCmd(image).exec();
                 return null;
@@ -168,12 +178,22 @@ public final class KafkaTestBroker {
         }
     }
 
-    private static boolean dockerAnswers() {
+    /**
+     * Whether an engine answers a ping. Not {@code DockerClientFactory.isDockerAvailable()}: that starts Testcontainers'
+     * Ryuk container, which on an engine without a reachable registry waits minutes for a pull before failing.
+     */
+    static boolean dockerAnswers() {
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
+            rawClient().pingCmd().exec();
+            return true;
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("no Docker engine: {}", e.toString());
             return false;
         }
+    }
+
+    /** A client of the engine Testcontainers would use, without Testcontainers' start-up (Ryuk, checks). */
+    private static DockerClient rawClient() {
+        return DockerClientProviderStrategy.getClientForConfig(DockerClientFactory.instance().getTransportConfig());
     }
 }

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * An engine that answers but cannot supply the broker image must not be chosen: the check says why, within its
- * bound. Runs only where a Docker engine answers (CI's Maven run has none; .ci/compose-test.sh starts one later).
+ * bound. Runs only where a Docker engine answers (CI's Maven run sees none: .ci/compose-test.sh starts its own later,
+ * on a private socket).
  */
 class KafkaTestBrokerImageTest {
 
     @Test
     void shouldSayWhyAnImageTheEngineCannotHaveIsUnavailable() {
-        assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker engine");
+        assumeTrue(KafkaTestBroker.dockerAnswers(), "no Docker engine");
 
         long started = System.nanoTime();
         String why = KafkaTestBroker.imageUnavailable("fleet-events/no-such-image:0", Duration.ofSeconds(20));
