@@ -120,7 +120,7 @@ public final class KafkaTestBroker {
                 LOG.info("Kafka for tests: Testcontainers {} at {}", KAFKA_IMAGE, container.getBootstrapServers());
                 return container.getBootstrapServers();
             } catch (RuntimeException e) {
-                // e.g. Testcontainers' own helper image (Ryuk) cannot be pulled either
+                // the engine could not run it (resources, start-up timeout): the embedded broker still can
                 whyNotDocker = "the Testcontainers container did not start: " + e;
                 container.stop();
             }
