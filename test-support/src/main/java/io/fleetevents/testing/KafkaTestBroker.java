@@ -1,5 +1,7 @@
 package io.fleetevents.testing;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,13 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.TestcontainersConfiguration;
 
 /**
  * One real Kafka broker per test JVM, chosen once, in this order:
  * <ol>
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (environment or system property) when set: an external cluster;</li>
- *   <li>a Testcontainers {@code apache/kafka} container when a Docker engine answers;</li>
+ *   <li>a Testcontainers {@code apache/kafka} container when a Docker engine answers and has the image, or pulls it
+ *       within 30 s, and Ryuk's too (an engine on a machine without a reachable registry does not count);</li>
  *   <li>an embedded single-node KRaft broker in this JVM (Kafka's own test kit through spring-kafka-test).</li>
  * </ol>
  * The choice is logged. The broker lives until the JVM exits; tests isolate themselves with {@link #uniqueTopic}.
@@ -34,6 +39,7 @@ public final class KafkaTestBroker {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTestBroker.class);
     private static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
     private static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
+    private static final Duration PULL_TIMEOUT = Duration.ofSeconds(30);
 
     private static volatile String bootstrapServers;
 
@@ -102,21 +108,28 @@ public final class KafkaTestBroker {
             LOG.info("Kafka for tests: external cluster from {} ({})", ENV, external);
             return external;
         }
-        if (dockerAnswers()) {
+        String whyNotDocker = dockerAnswers() ? imagesUnavailable() : "no Docker engine";
+        if (whyNotDocker == null) {
             KafkaContainer container = new KafkaContainer(KAFKA_IMAGE)
                     .withEnv("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
                     .withEnv("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1")
                     .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
                     .withStartupTimeout(Duration.ofMinutes(2));
-            container.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "kafka-test-container-stop"));
-            LOG.info("Kafka for tests: Testcontainers {} at {}", KAFKA_IMAGE, container.getBootstrapServers());
-            return container.getBootstrapServers();
+            try {
+                container.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "kafka-test-container-stop"));
+                LOG.info("Kafka for tests: Testcontainers {} at {}", KAFKA_IMAGE, container.getBootstrapServers());
+                return container.getBootstrapServers();
+            } catch (RuntimeException e) {
+                // the engine could not run it (resources, start-up timeout): the embedded broker still can
+                whyNotDocker = "the Testcontainers container did not start: " + e;
+                container.stop();
+            }
         }
         EmbeddedKafkaKraftBroker broker = embedded(Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "kafka-test-broker-stop"));
-        LOG.info("Kafka for tests: embedded KRaft broker in this JVM at {} (no {} and no Docker engine)",
-                broker.getBrokersAsString(), ENV);
+        LOG.info("Kafka for tests: embedded KRaft broker in this JVM at {} (no {}; not Testcontainers: {})",
+                broker.getBrokersAsString(), ENV, whyNotDocker);
         return broker.getBrokersAsString();
     }
 
@@ -166,12 +179,60 @@ public final class KafkaTestBroker {
         return broker;
     }
 
-    private static boolean dockerAnswers() {
+    /** Why the broker's image or Testcontainers' Ryuk (unless disabled) cannot be had, or null when both can. */
+    private static String imagesUnavailable() {
+        String why = imageUnavailable(KAFKA_IMAGE, PULL_TIMEOUT);
+        boolean ryukDisabled = Boolean.parseBoolean(System.getenv("TESTCONTAINERS_RYUK_DISABLED"));
+        if (why == null && !ryukDisabled) {
+            why = imageUnavailable(TestcontainersConfiguration.getInstance().getRyukImage(), PULL_TIMEOUT);
+        }
+        return why;
+    }
+
+    /**
+     * Why {@code image} cannot be had from the Docker engine, or null when it can: it is there already, or a pull
+     * finishes within {@code timeout}. An engine that answers on a machine with no reachable registry must not make
+     * every test JVM wait out Testcontainers' own pull timeouts and then fail.
+     */
+    static String imageUnavailable(String image, Duration timeout) {
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
+            DockerClient client = rawClient();
+            try {
+                client.inspectImageCmd(image).exec();
+                return null;
+            } catch (NotFoundException absent) {
+                LOG.info("Kafka for tests: {} is not in the Docker engine; pulling it (at most {} s)", image,
+                        timeout.toSeconds());
+            }
+            int colon = image.lastIndexOf(':');
+            boolean done = client.pullImageCmd(image.substring(0, colon)).withTag(image.substring(colon + 1))
+                    .start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return done ? null : "image " + image + " is not in the Docker engine and no pull finished within "
+                    + timeout.toSeconds() + " s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while pulling " + image;
+        } catch (RuntimeException e) {
+            return "image " + image + " is not in the Docker engine and cannot be pulled: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Whether an engine answers a ping. Not {@code DockerClientFactory.isDockerAvailable()}: that starts Testcontainers'
+     * Ryuk container, which on an engine without a reachable registry waits minutes for a pull before failing.
+     */
+    static boolean dockerAnswers() {
+        try {
+            rawClient().pingCmd().exec();
+            return true;
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("no Docker engine: {}", e.toString());
             return false;
         }
+    }
+
+    /** A client of the engine Testcontainers would use, without Testcontainers' start-up (Ryuk, checks). */
+    private static DockerClient rawClient() {
+        return DockerClientProviderStrategy.getClientForConfig(DockerClientFactory.instance().getTransportConfig());
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetevents.broadcaster.capacity;
 
 import io.fleetevents.broadcaster.BroadcasterProperties;
+import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.schemas.CapacitySample;
 import io.fleetevents.schemas.Topics;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +36,7 @@ class CapacityHistory implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(CapacityHistory.class);
 
     private final Map<String, ArrayDeque<CapacitySample>> byScope = new ConcurrentHashMap<>();
-    private final BroadcasterProperties.Kafka kafka;
+    private final String bootstrapServers;
     private final CapacityProperties config;
     private volatile KafkaConsumer<String, CapacitySample> consumer;
     private volatile Thread thread;
@@ -42,8 +44,23 @@ class CapacityHistory implements SmartLifecycle {
     /** Released by {@link #stop()}: ends the wait for a topic that does not exist yet. */
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /**
+     * The app's constructor: the same brokers as the live feed, which resolves the fallbacks
+     * ({@code spring.kafka.bootstrap-servers}, {@code KAFKA_BOOTSTRAP_SERVERS}) when
+     * {@code broadcaster.kafka.bootstrap-servers} is unset, as in docker-compose.yml.
+     */
+    @Autowired
+    CapacityHistory(KafkaClients clients, CapacityProperties config) {
+        this(clients.bootstrapServers(), config);
+    }
+
+    /** For tests that bind {@code broadcaster.kafka.bootstrap-servers} themselves. */
     CapacityHistory(BroadcasterProperties properties, CapacityProperties config) {
-        this.kafka = properties.kafka();
+        this(properties.kafka().bootstrapServers(), config);
+    }
+
+    private CapacityHistory(String bootstrapServers, CapacityProperties config) {
+        this.bootstrapServers = bootstrapServers;
         this.config = config;
     }
 
@@ -61,7 +78,7 @@ class CapacityHistory implements SmartLifecycle {
     @Override
     public void start() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleet-events-broadcaster-capacity");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -28,6 +28,11 @@ public final class KafkaClients {
         this.kafka = kafka;
     }
 
+    /** The resolved bootstrap servers, the same for every client of the broadcaster. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public String topic() {
         return kafka.topic();
     }
