@@ -37,10 +37,10 @@ final class ToolSchemas {
     static final String LIST_AGENTS_INPUT = """
             {"type": "object", "properties": {
               "filter": {"type": "object", "description": "All parts optional, ANDed; each value is one string or a list of alternatives.", "properties": {
-                "agent_ids": {"type": "array", "items": {"type": "string"}, "description": "Agent patterns (UUID, key or path; * wildcards), e.g. alice/*"},
-                "status": {"type": "array", "items": {"type": "string"}, "description": "connecting, connected, disconnected, timeout"},
-                "lifecycle_state": {"type": "array", "items": {"type": "string"}, "description": "created, starting, ready, start_error, start_timeout, shutting_down, off, ..."},
-                "task_state": {"type": "array", "items": {"type": "string"}, "description": "working, idle, complete, failure, ..."}}},
+                "agent_ids": {"type": ["string", "array"], "items": {"type": "string"}, "description": "Agent patterns (UUID, key or path; * wildcards), e.g. alice/*"},
+                "status": {"type": ["string", "array"], "items": {"type": "string"}, "description": "connecting, connected, disconnected, timeout"},
+                "lifecycle_state": {"type": ["string", "array"], "items": {"type": "string"}, "description": "created, starting, ready, start_error, start_timeout, shutting_down, off, ..."},
+                "task_state": {"type": ["string", "array"], "items": {"type": "string"}, "description": "working, idle, complete, failure, ..."}}},
               "limit": {"type": "integer", "minimum": 1, "maximum": %d, "default": 100}}}""";
 
     static final String AGENT = """
