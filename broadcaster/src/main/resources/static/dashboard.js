@@ -172,6 +172,7 @@
         subscribe({ 'replay-from': new Date(Date.now() - INITIAL_HISTORY_MS).toISOString() });
       }
       loadCapacity();
+      loadAgents();
     };
     client.onWebSocketClose = () => setStatus('reconnecting…', 'offline');
     client.onStompError = frame => {
@@ -222,6 +223,32 @@
     }
   }
 
-  setInterval(() => { if (client && client.connected) loadCapacity(); }, 5000);
+  // ---- agents table (fleet.agents, the same state as the MCP tools) ----------------------------------
+  async function loadAgents() {
+    try {
+      const response = await fetch('api/agents', { headers: { Authorization: 'Bearer ' + state.token } });
+      if (!response.ok) return;
+      const body = await response.json();
+      const rows = body.agents.map(a => {
+        const tr = document.createElement('tr');
+        const task = a.task ? a.task.state + (a.task.message ? ': ' + a.task.message : '') : '';
+        const last = a.last_event ? a.last_event.event_type + ' ' + new Date(a.last_event.timestamp).toLocaleTimeString() : '';
+        const build = a.workspace ? [a.workspace.transition, a.workspace.build_status].filter(Boolean).join(' ') : '';
+        for (const text of [a.agent.path || a.agent.key, a.status || '', a.lifecycle_state || '', build, task, last]) {
+          const td = document.createElement('td');
+          td.textContent = text;
+          tr.appendChild(td);
+        }
+        tr.className = 'agent-' + (a.status || 'none');
+        return tr;
+      });
+      $('agents').querySelector('tbody').replaceChildren(...rows);
+      $('agents-count').textContent = `(${body.agents.length}${body.ready ? '' : ', loading…'})`;
+    } catch (e) {
+      console.warn('agents', e);
+    }
+  }
+
+  setInterval(() => { if (client && client.connected) { loadCapacity(); loadAgents(); } }, 5000);
   start();
 })();

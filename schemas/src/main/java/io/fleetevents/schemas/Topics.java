@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The four topics of the design, with their default names, serdes and creation configs. Names, partition counts,
+ * The topics of the design, with their default names, serdes and creation configs. Names, partition counts,
  * retention and replication are configuration in each app; these are the defaults.
  */
 public final class Topics {
@@ -28,6 +28,14 @@ public final class Topics {
     public static final Topic<String, CapacitySample> FLEET_CAPACITY = new Topic<>(
             "fleet.capacity", Serdes.String(), new JsonSerde<>(CapacitySample.class),
             Map.of("cleanup.policy", "compact,delete", "retention.ms", millis(Duration.ofDays(7))));
+
+    /**
+     * The current state of every agent: {@link FleetAgent} keyed by agent key, compacted (no time retention: the
+     * latest record of every agent stays); a tombstone (null value) when the agent is gone.
+     */
+    public static final Topic<String, FleetAgent> FLEET_AGENTS = new Topic<>(
+            "fleet.agents", Serdes.String(), new JsonSerde<>(FleetAgent.class),
+            Map.of("cleanup.policy", "compact"));
 
     /** Dead letters of {@link #AGENT_SNAPSHOTS}: the bad record as it was, plus {@link DlqHeaders}. */
     public static final Topic<byte[], byte[]> AGENT_SNAPSHOTS_DLQ = deadLetterOf(AGENT_SNAPSHOTS.name());

@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 final class PublishedSchemas {
 
     static final List<String> NAMES = List.of(
-            "event-notification", "snapshot-record", "capacity-sample", "subscription-filter");
+            "event-notification", "snapshot-record", "capacity-sample", "subscription-filter", "fleet-agent");
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));

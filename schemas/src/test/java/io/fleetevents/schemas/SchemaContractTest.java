@@ -19,7 +19,8 @@ class SchemaContractTest {
             "event-notification", EventNotification.class,
             "snapshot-record", SnapshotRecord.class,
             "capacity-sample", CapacitySample.class,
-            "subscription-filter", SubscriptionFilter.class);
+            "subscription-filter", SubscriptionFilter.class,
+            "fleet-agent", FleetAgent.class);
 
     static List<String> schemaNames() {
         return PublishedSchemas.NAMES;
@@ -86,6 +87,32 @@ class SchemaContractTest {
     }
 
     @Test
+    void shouldWriteFleetAgentsThatValidateAgainstTheirSchema() {
+        Instant now = Instant.parse("2026-03-02T09:14:46.012Z");
+        AgentRef ref = new AgentRef("ws-1/main", "alice/ws.main", "ws-1", "alice", "coder", "claude-code");
+        FleetAgent full = new FleetAgent(1, "acme", ref, "aa11", "connected", "ready",
+                new FleetAgent.Workspace("start", "running", 7), new FleetAgent.Task("working", "fixing tests", now, "task-9"),
+                new FleetAgent.LastEvent("e-1", EventType.AGENT_CONNECTED, now), now);
+        FleetAgent bare = new FleetAgent(1, "acme", new AgentRef("ws-2/", null, null, null, null, null), null, null, null,
+                null, null, null, now);
+
+        assertThat(PublishedSchemas.errors("fleet-agent", FleetJson.mapper().valueToTree(full))).isEmpty();
+        assertThat(PublishedSchemas.errors("fleet-agent", FleetJson.mapper().valueToTree(bare))).isEmpty();
+        assertThat(full.route().owner()).isEqualTo("alice");
+        assertThat(full.key()).isEqualTo("ws-1/main");
+    }
+
+    @Test
+    void shouldReadAFleetAgentTombstoneAsNull() {
+        byte[] tombstone = null;
+
+        FleetAgent read = Topics.FLEET_AGENTS.valueSerde().deserializer().deserialize("fleet.agents", tombstone);
+
+        assertThat(read).isNull();
+        assertThat(Topics.FLEET_AGENTS.configs()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
     void shouldRejectInstancesTheJavaModelRejects() {
         JsonNode badSeverity = FleetJson.mapper().readTree(
                 "{\"event_type\":\"AGENT_FAILURE\",\"severity\":\"FATAL\",\"timestamp\":\"2025-10-27T14:30:00Z\",\"message\":\"x\"}");
@@ -98,6 +125,9 @@ class SchemaContractTest {
         assertThat(PublishedSchemas.errors("event-notification", badSeverity)).isNotEmpty();
         assertThat(PublishedSchemas.errors("event-notification", badTime)).isNotEmpty();
         assertThat(PublishedSchemas.errors("snapshot-record", agentlessWithBadKey)).isNotEmpty();
+        JsonNode agentWithoutKey = FleetJson.mapper().readTree(
+                "{\"schema_version\":1,\"deployment\":\"d\",\"agent\":{},\"observed_at\":\"2026-03-02T09:14:46Z\"}");
+        assertThat(PublishedSchemas.errors("fleet-agent", agentWithoutKey)).isNotEmpty();
     }
 
     @Test

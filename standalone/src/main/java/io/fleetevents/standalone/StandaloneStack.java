@@ -204,6 +204,9 @@ public final class StandaloneStack implements AutoCloseable {
                 "  STOMP       ws://localhost:" + httpPort + "/api/events/subscribe   (CONNECT passcode: the dev token)",
                 "  SSE         " + http + "/api/events/stream      (Authorization: Bearer <dev token>)",
                 "  Long-poll   " + http + "/api/events",
+                "  MCP         " + http + "/mcp   (Streamable HTTP; add it to Claude Code with:)",
+                "              claude mcp add --transport http fleet-events " + http + "/mcp --header \"Authorization: Bearer "
+                        + devToken + "\"",
                 "  Kafka       " + broker.bootstrapServers() + "   (topics coder.agent-snapshots, fleet.events, fleet.capacity)",
                 "  Coder       " + (sim != null ? "simulated at " + sim.url() + " (" + config.simWorkspaces() + " workspaces)"
                         : "polling " + config.coderUrl()),

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * scope plus the recent history not yet compacted) and keeps the newest samples of each scope in memory.
  */
 @Component
-class CapacityHistory implements SmartLifecycle {
+public class CapacityHistory implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CapacityHistory.class);
 
@@ -64,8 +64,31 @@ class CapacityHistory implements SmartLifecycle {
         this.config = config;
     }
 
+    private final List<java.util.function.Consumer<CapacitySample>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Calls {@code listener} on the follower thread for every sample read after this call; it must not block. */
+    public void addListener(java.util.function.Consumer<CapacitySample> listener) {
+        listeners.add(listener);
+    }
+
+    /** Every scope with at least one sample, sorted. */
+    public List<String> scopes() {
+        return byScope.keySet().stream().sorted().toList();
+    }
+
+    /** The newest sample of {@code scope}, or null. */
+    public CapacitySample latest(String scope) {
+        ArrayDeque<CapacitySample> samples = byScope.get(scope);
+        if (samples == null) {
+            return null;
+        }
+        synchronized (samples) {
+            return samples.peekLast();
+        }
+    }
+
     /** The newest samples of {@code scope}, oldest first. */
-    List<CapacitySample> samples(String scope) {
+    public List<CapacitySample> samples(String scope) {
         ArrayDeque<CapacitySample> samples = byScope.get(scope);
         if (samples == null) {
             return List.of();
@@ -138,6 +161,13 @@ class CapacityHistory implements SmartLifecycle {
             samples.addLast(sample);
             while (samples.size() > config.samplesPerScope()) {
                 samples.removeFirst();
+            }
+        }
+        for (java.util.function.Consumer<CapacitySample> listener : listeners) {
+            try {
+                listener.accept(sample);
+            } catch (RuntimeException e) {
+                LOG.warn("capacity listener failed: {}", e.toString());
             }
         }
     }

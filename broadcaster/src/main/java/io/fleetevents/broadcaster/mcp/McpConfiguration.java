@@ -1,0 +1,112 @@
+package io.fleetevents.broadcaster.mcp;
+
+import io.fleetevents.broadcaster.Subscriptions;
+import io.fleetevents.broadcaster.agents.AgentDirectory;
+import io.fleetevents.broadcaster.auth.TokenAuthenticator;
+import io.fleetevents.broadcaster.capacity.CapacityHistory;
+import io.fleetevents.broadcaster.capacity.CapacityProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The MCP server: the SDK's servlet Streamable HTTP transport at {@code broadcaster.mcp.path}, behind the token filter. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(McpProperties.class)
+@ConditionalOnProperty(name = "broadcaster.mcp.enabled", havingValue = "true", matchIfMissing = true)
+class McpConfiguration {
+
+    static final String VERSION = "1.0";
+
+    @Bean
+    HttpServletStreamableServerTransportProvider mcpTransport(McpProperties config) {
+        HttpServletStreamableServerTransportProvider.Builder builder = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(mcpJson()).mcpEndpoint(config.path())
+                .contextExtractor(request -> {
+                    Map<String, Object> values = new HashMap<>();
+                    Object caller = request.getAttribute(FleetTools.CALLER);
+                    if (caller != null) {
+                        values.put(FleetTools.CALLER, caller);
+                    }
+                    return McpTransportContext.create(values);
+                });
+        if (!config.keepAlive().isZero()) {
+            builder.keepAliveInterval(config.keepAlive());
+        }
+        return builder.build();
+    }
+
+    @Bean
+    ServletRegistrationBean<HttpServletStreamableServerTransportProvider> mcpServlet(
+            HttpServletStreamableServerTransportProvider transport, McpProperties config) {
+        ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
+                new ServletRegistrationBean<>(transport, config.path());
+        registration.setName("mcp");
+        registration.setAsyncSupported(true);
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<McpAuthFilter> mcpAuthFilter(TokenAuthenticator authenticator, McpProperties config) {
+        FilterRegistrationBean<McpAuthFilter> registration = new FilterRegistrationBean<>(new McpAuthFilter(authenticator));
+        registration.addServletRegistrationBeans();
+        registration.addUrlPatterns(config.path(), config.path() + "/*");
+        registration.setAsyncSupported(true);
+        registration.setName("mcp-auth");
+        return registration;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledThreadPoolExecutor mcpTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mcp-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    @Bean(destroyMethod = "closeGracefully")
+    McpAsyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties config,
+                             Subscriptions subscriptions, AgentDirectory agents, CapacityHistory capacity,
+                             CapacityProperties capacityConfig, MeterRegistry registry, ScheduledThreadPoolExecutor mcpTimer) {
+        McpMetrics metrics = new McpMetrics(registry);
+        McpJsonMapper json = mcpJson();
+        FleetTools tools = new FleetTools(json, subscriptions, agents, capacity, capacityConfig, config,
+                new ToolLimits(config, metrics), metrics, mcpTimer);
+        FleetResources resources = new FleetResources(tools, agents);
+        McpAsyncServer server = McpServer.async(transport)
+                .serverInfo("fleet-events", VERSION)
+                .jsonMapper(json)
+                .instructions("Fleet Events: the state and events of a fleet of AI coding agents. To follow the fleet, loop "
+                        + "on wait_for_events, always passing the cursor from the previous answer; use list_agents / "
+                        + "get_agent for the current state and get_fleet_capacity for utilisation.")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(true, false).build())
+                .tools(tools.specifications())
+                .resources(resources.capacity())
+                .resourceTemplates(resources.agent())
+                .build();
+        resources.wire(server, capacity);
+        return server;
+    }
+
+    private static McpJsonMapper mcpJson() {
+        return new JacksonMcpJsonMapper(JsonMapper.shared());
+    }
+}
