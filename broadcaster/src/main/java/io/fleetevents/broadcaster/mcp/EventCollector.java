@@ -4,6 +4,7 @@ import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.fanout.Delivery;
 import io.fleetevents.broadcaster.fanout.Subscription;
 import io.fleetevents.broadcaster.fanout.SubscriptionTarget;
+import io.fleetevents.schemas.ResumeToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +99,7 @@ final class EventCollector implements SubscriptionTarget {
                         position[p] = Math.max(position[p], last[p]);
                     }
                 }
-                cursor = Delivery.encode(position);
+                cursor = ResumeToken.encode(position);
             }
             List<String> json = new ArrayList<>(returned.size());
             for (Delivery delivery : returned) {
