@@ -350,8 +350,11 @@ class PollerIT {
         assertThat(onStart).containsOnlyKeys(alice);
         assertThat(onStart.get(alice).reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_REBUILT);
         assertThat(onStart.get(alice).buildNumber()).isGreaterThan(onStop.get(alice + "main").buildNumber());
-        // coder-sim drops a deleted workspace at once and cannot show it with include_deleted: unexplained
-        assertThat(departures(reader.records(), deleted.pollId())).doesNotContainKey(bob + "main");
+        // gone from the list, explained by one include_deleted read of its delete build
+        Map<String, io.fleetevents.schemas.Departure> onDelete = departures(reader.records(), deleted.pollId());
+        assertThat(onDelete).containsKey(bob + "main");
+        assertThat(onDelete.get(bob + "main").reason()).isEqualTo(io.fleetevents.schemas.Departure.Reason.WORKSPACE_DELETED);
+        assertThat(onDelete.get(bob + "main").transition()).isEqualTo("delete");
     }
 
     private static Map<String, io.fleetevents.schemas.Departure> departures(
