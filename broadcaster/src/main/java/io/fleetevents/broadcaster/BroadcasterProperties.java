@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param auth   tokens and their scopes
  */
 @Validated
-@ConfigurationProperties("broadcaster")
+@ConfigurationProperties("fleet.broadcaster")
 public record BroadcasterProperties(
         @Valid @NotNull @DefaultValue Kafka kafka,
         @Valid @NotNull @DefaultValue Stomp stomp,

@@ -14,7 +14,7 @@ import org.springframework.core.env.PropertyResolver;
  *
  * @param coder          how to reach Coder
  * @param deployment     name of the polled deployment in every record; blank = {@code CODER_DEPLOYMENT}, else the
- *                       host of {@code poller.coder.url}
+ *                       host of {@code fleet.poller.coder.url}
  * @param interval       target time between cycle starts (default 5 s)
  * @param cycleTimeout   budget of one cycle: fetching, retries, publishing, markers (default 60 s)
  * @param fullRefresh    an unchanged agent is written again at least this often (default 5 min)
@@ -29,7 +29,7 @@ import org.springframework.core.env.PropertyResolver;
  * @param departures     how agents hidden by a stop, delete or rebuild are explained in the cycle markers
  * @param autostart      start polling when the app starts (default true; false: cycles run only when called)
  */
-@ConfigurationProperties("poller")
+@ConfigurationProperties("fleet.poller")
 public record PollerProperties(
         @DefaultValue Coder coder,
         @DefaultValue("") String deployment,
@@ -51,24 +51,24 @@ public record PollerProperties(
         @DefaultValue("true") boolean autostart) {
 
     public PollerProperties {
-        positive(interval, "poller.interval");
-        positive(cycleTimeout, "poller.cycle-timeout");
-        positive(fullRefresh, "poller.full-refresh");
+        positive(interval, "fleet.poller.interval");
+        positive(cycleTimeout, "fleet.poller.cycle-timeout");
+        positive(fullRefresh, "fleet.poller.full-refresh");
         tickingFields = tickingFields == null ? List.of() : List.copyOf(tickingFields);
         if (maxAppStatuses < 1) {
-            throw new IllegalArgumentException("poller.max-app-statuses must be >= 1, was " + maxAppStatuses);
+            throw new IllegalArgumentException("fleet.poller.max-app-statuses must be >= 1, was " + maxAppStatuses);
         }
         if (deployment != null && !deployment.isBlank() && !deployment.matches("[A-Za-z0-9._:-]+")) {
-            throw new IllegalArgumentException("poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
+            throw new IllegalArgumentException("fleet.poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
                     + deployment + "'");
         }
     }
 
     /**
-     * These properties with their environment fallbacks applied and checked complete: {@code poller.coder.url} ←
-     * {@code CODER_URL}; {@code poller.coder.token} ← {@code CODER_SESSION_TOKEN}; {@code poller.coder.token-file} ←
-     * {@code CODER_SESSION_TOKEN_FILE}; {@code poller.deployment} ← {@code CODER_DEPLOYMENT} ← the URL's host;
-     * {@code poller.kafka.bootstrap-servers} ← {@code spring.kafka.bootstrap-servers} ← {@code KAFKA_BOOTSTRAP_SERVERS}
+     * These properties with their environment fallbacks applied and checked complete: {@code fleet.poller.coder.url} ←
+     * {@code CODER_URL}; {@code fleet.poller.coder.token} ← {@code CODER_SESSION_TOKEN}; {@code fleet.poller.coder.token-file} ←
+     * {@code CODER_SESSION_TOKEN_FILE}; {@code fleet.poller.deployment} ← {@code CODER_DEPLOYMENT} ← the URL's host;
+     * {@code fleet.poller.kafka.bootstrap-servers} ← {@code spring.kafka.bootstrap-servers} ← {@code KAFKA_BOOTSTRAP_SERVERS}
      * ← {@code localhost:9092}.
      *
      * @throws IllegalArgumentException naming the missing key
@@ -133,24 +133,24 @@ public record PollerProperties(
         public Coder {
             if (url != null && !url.toString().isBlank()
                     && (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null)) {
-                throw new IllegalArgumentException("poller.coder.url must be an http(s) URL with a host, was '" + url
+                throw new IllegalArgumentException("fleet.poller.coder.url must be an http(s) URL with a host, was '" + url
                         + "'");
             }
             if (pageSize < 0) {
-                throw new IllegalArgumentException("poller.coder.page-size must be >= 0, was " + pageSize);
+                throw new IllegalArgumentException("fleet.poller.coder.page-size must be >= 0, was " + pageSize);
             }
-            positive(connectTimeout, "poller.coder.connect-timeout");
-            positive(requestTimeout, "poller.coder.request-timeout");
-            positive(tasksProbeInterval, "poller.coder.tasks-probe-interval");
+            positive(connectTimeout, "fleet.poller.coder.connect-timeout");
+            positive(requestTimeout, "fleet.poller.coder.request-timeout");
+            positive(tasksProbeInterval, "fleet.poller.coder.tasks-probe-interval");
         }
 
         void requireComplete() {
             if (url == null || url.toString().isBlank()) {
-                throw new IllegalArgumentException("poller.coder.url (or CODER_URL) must be set to Coder's base URL");
+                throw new IllegalArgumentException("fleet.poller.coder.url (or CODER_URL) must be set to Coder's base URL");
             }
             if ((token == null || token.isBlank()) && (tokenFile == null || tokenFile.isBlank())) {
-                throw new IllegalArgumentException("poller.coder.token (or CODER_SESSION_TOKEN) or"
-                        + " poller.coder.token-file (or CODER_SESSION_TOKEN_FILE) must be set");
+                throw new IllegalArgumentException("fleet.poller.coder.token (or CODER_SESSION_TOKEN) or"
+                        + " fleet.poller.coder.token-file (or CODER_SESSION_TOKEN_FILE) must be set");
             }
         }
 
@@ -171,10 +171,10 @@ public record PollerProperties(
                         @DefaultValue("5s") Duration maxBackoff) {
         public Retry {
             if (maxAttempts < 1) {
-                throw new IllegalArgumentException("poller.retry.max-attempts must be >= 1, was " + maxAttempts);
+                throw new IllegalArgumentException("fleet.poller.retry.max-attempts must be >= 1, was " + maxAttempts);
             }
-            positive(initialBackoff, "poller.retry.initial-backoff");
-            positive(maxBackoff, "poller.retry.max-backoff");
+            positive(initialBackoff, "fleet.poller.retry.initial-backoff");
+            positive(maxBackoff, "fleet.poller.retry.max-backoff");
         }
     }
 
@@ -188,10 +188,10 @@ public record PollerProperties(
     public record Backoff(@DefaultValue("60s") Duration maxFailureWait, @DefaultValue("60s") Duration authRetryInterval,
                           @DefaultValue("8") int maxSlowdown) {
         public Backoff {
-            positive(maxFailureWait, "poller.backoff.max-failure-wait");
-            positive(authRetryInterval, "poller.backoff.auth-retry-interval");
+            positive(maxFailureWait, "fleet.poller.backoff.max-failure-wait");
+            positive(authRetryInterval, "fleet.poller.backoff.auth-retry-interval");
             if (maxSlowdown < 1) {
-                throw new IllegalArgumentException("poller.backoff.max-slowdown must be >= 1, was " + maxSlowdown);
+                throw new IllegalArgumentException("fleet.poller.backoff.max-slowdown must be >= 1, was " + maxSlowdown);
             }
         }
     }
@@ -212,16 +212,16 @@ public record PollerProperties(
                                 @DefaultValue("24h") Duration retention) {
         public TopicSettings {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("poller.topic.name must not be blank");
+                throw new IllegalArgumentException("fleet.poller.topic.name must not be blank");
             }
             if (partitions < 1) {
-                throw new IllegalArgumentException("poller.topic.partitions must be >= 1, was " + partitions);
+                throw new IllegalArgumentException("fleet.poller.topic.partitions must be >= 1, was " + partitions);
             }
             if (replicationFactor == 0 || replicationFactor < -1) {
-                throw new IllegalArgumentException("poller.topic.replication-factor must be -1 (broker default) or >= 1,"
+                throw new IllegalArgumentException("fleet.poller.topic.replication-factor must be -1 (broker default) or >= 1,"
                         + " was " + replicationFactor);
             }
-            positive(retention, "poller.topic.retention");
+            positive(retention, "fleet.poller.topic.retention");
         }
     }
 
@@ -249,7 +249,7 @@ public record PollerProperties(
     public record Health(@DefaultValue("3") int maxConsecutiveFailures) {
         public Health {
             if (maxConsecutiveFailures < 1) {
-                throw new IllegalArgumentException("poller.health.max-consecutive-failures must be >= 1, was "
+                throw new IllegalArgumentException("fleet.poller.health.max-consecutive-failures must be >= 1, was "
                         + maxConsecutiveFailures);
             }
         }
@@ -272,11 +272,11 @@ public record PollerProperties(
                              @DefaultValue("200") int maxDepartingAgentReads) {
         public Departures {
             if (maxDepartingAgentReads < 0) {
-                throw new IllegalArgumentException("poller.departures.max-departing-agent-reads must be >= 0, was "
+                throw new IllegalArgumentException("fleet.poller.departures.max-departing-agent-reads must be >= 0, was "
                         + maxDepartingAgentReads);
             }
             if (maxDeletedWorkspaceReads < 0) {
-                throw new IllegalArgumentException("poller.departures.max-deleted-workspace-reads must be >= 0, was "
+                throw new IllegalArgumentException("fleet.poller.departures.max-deleted-workspace-reads must be >= 0, was "
                         + maxDeletedWorkspaceReads);
             }
         }

@@ -72,16 +72,16 @@ class PollerIT {
     private ConfigurableApplicationContext startPoller(boolean autostart, String token, String... extra) {
         Map<String, Object> props = new HashMap<>();
         props.put("server.port", "0");
-        props.put("poller.coder.url", sim.url().toString());
-        props.put("poller.coder.token", token);
-        props.put("poller.deployment", "sim");
-        props.put("poller.interval", "300ms");
-        props.put("poller.cycle-timeout", "15s");
-        props.put("poller.retry.initial-backoff", "20ms");
-        props.put("poller.retry.max-backoff", "100ms");
-        props.put("poller.topic.name", topic);
-        props.put("poller.topic.partitions", Integer.toString(PARTITIONS));
-        props.put("poller.autostart", Boolean.toString(autostart));
+        props.put("fleet.poller.coder.url", sim.url().toString());
+        props.put("fleet.poller.coder.token", token);
+        props.put("fleet.poller.deployment", "sim");
+        props.put("fleet.poller.interval", "300ms");
+        props.put("fleet.poller.cycle-timeout", "15s");
+        props.put("fleet.poller.retry.initial-backoff", "20ms");
+        props.put("fleet.poller.retry.max-backoff", "100ms");
+        props.put("fleet.poller.topic.name", topic);
+        props.put("fleet.poller.topic.partitions", Integer.toString(PARTITIONS));
+        props.put("fleet.poller.autostart", Boolean.toString(autostart));
         props.put("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
         for (String kv : extra) {
             int eq = kv.indexOf('=');
@@ -390,7 +390,7 @@ class PollerIT {
         startSim();
         sim.createWorkspace("dave", "one", "devbox", false, false);
         sim.createWorkspace("erin", "two", "devbox", false, false);
-        ConfigurableApplicationContext poller = startPoller(false, sim.token(), "poller.coder.page-size=2");
+        ConfigurableApplicationContext poller = startPoller(false, sim.token(), "fleet.poller.coder.page-size=2");
         TopicReader reader = reader();
 
         sim.inject(Fault.of(FaultKind.SERVER_ERROR, 100).on("/api/v2/workspaces").fromOffset(2));
@@ -429,10 +429,10 @@ class PollerIT {
         startSim();
 
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
-                startPoller(false, sim.token(), "poller.coder.url="));
+                startPoller(false, sim.token(), "fleet.poller.coder.url="));
 
         assertThat(failure).isNotNull();
-        assertThat(rootMessage(failure)).contains("poller.coder.url");
+        assertThat(rootMessage(failure)).contains("fleet.poller.coder.url");
     }
 
     @Test
@@ -440,10 +440,10 @@ class PollerIT {
         startSim();
 
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
-                startPoller(false, sim.token(), "poller.topic.replication-factor=3"));
+                startPoller(false, sim.token(), "fleet.poller.topic.replication-factor=3"));
 
         assertThat(failure).isNotNull();
-        assertThat(rootMessage(failure)).contains("poller.topic.replication-factor=3 is more than the 1 broker(s)");
+        assertThat(rootMessage(failure)).contains("fleet.poller.topic.replication-factor=3 is more than the 1 broker(s)");
     }
 
     private static String rootMessage(Throwable t) {

@@ -81,10 +81,10 @@ public final class StandaloneStack implements AutoCloseable {
             String kafka = broker.bootstrapServers();
             Map<String, Object> broadcaster = new LinkedHashMap<>();
             broadcaster.put("server.port", config.httpPort());
-            broadcaster.put("broadcaster.kafka.bootstrap-servers", kafka);
-            broadcaster.put("broadcaster.auth.tokens[0].name", "dev");
-            broadcaster.put("broadcaster.auth.tokens[0].sha256", DevToken.sha256Hex(devToken));
-            broadcaster.put("broadcaster.auth.tokens[0].agent-patterns[0]", "*");
+            broadcaster.put("fleet.broadcaster.kafka.bootstrap-servers", kafka);
+            broadcaster.put("fleet.broadcaster.auth.tokens[0].name", "dev");
+            broadcaster.put("fleet.broadcaster.auth.tokens[0].sha256", DevToken.sha256Hex(devToken));
+            broadcaster.put("fleet.broadcaster.auth.tokens[0].agent-patterns[0]", "*");
             // The three apps need only Kafka (and Coder), not each other: start them side by side, which cuts the
             // stack's start-up by the time of the two slower contexts.
             ExecutorService starter = Executors.newFixedThreadPool(3, r -> new Thread(r, "fleet-events-start"));
@@ -100,11 +100,11 @@ public final class StandaloneStack implements AutoCloseable {
                 String pollToken = coderToken;
                 CompletableFuture<ConfigurableApplicationContext> poller = CompletableFuture.supplyAsync(() ->
                         launch("poller", PollerApplication.class, WebApplicationType.NONE, Map.of(
-                                "poller.coder.url", pollUrl.toString(),
-                                "poller.coder.token", pollToken,
-                                "poller.kafka.bootstrap-servers", kafka,
-                                "poller.deployment", config.realCoder() ? pollUrl.getHost() : "coder-sim",
-                                "poller.interval", config.pollInterval().toMillis() + "ms")), starter);
+                                "fleet.poller.coder.url", pollUrl.toString(),
+                                "fleet.poller.coder.token", pollToken,
+                                "fleet.poller.kafka.bootstrap-servers", kafka,
+                                "fleet.poller.deployment", config.realCoder() ? pollUrl.getHost() : "coder-sim",
+                                "fleet.poller.interval", config.pollInterval().toMillis() + "ms")), starter);
                 List<CompletableFuture<ConfigurableApplicationContext>> apps = List.of(processor, web, poller);
                 try {
                     CompletableFuture.allOf(apps.toArray(CompletableFuture[]::new)).join();

@@ -93,9 +93,9 @@ class ComposeFileTest {
 
     @Test
     void shouldRecogniseRelaxedBindingOfNestedAndIndexedKeys() {
-        assertThat(isRead("broadcaster", "BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0")).isTrue();
-        assertThat(isRead("poller", "POLLER_CODER_CONNECT_TIMEOUT")).isTrue();
-        assertThat(isRead("poller", "POLLER_NO_SUCH_KEY")).isFalse();
+        assertThat(isRead("broadcaster", "FLEET_BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0")).isTrue();
+        assertThat(isRead("poller", "FLEET_POLLER_CODER_CONNECT_TIMEOUT")).isTrue();
+        assertThat(isRead("poller", "FLEET_POLLER_NO_SUCH_KEY")).isFalse();
         assertThat(isRead("processor", "KAFKA_BOOTSTRAP_SERVERS")).isTrue();
         assertThat(isRead("coder-sim", "CODER_SIM_MADE_UP")).isFalse();
     }

@@ -12,7 +12,7 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(AgentsProperties.class)
 class AgentsConfiguration {
 
-    /** Same bootstrap servers as the events consumer: {@code broadcaster.kafka.bootstrap-servers}, then the fallbacks. */
+    /** Same bootstrap servers as the events consumer: {@code fleet.broadcaster.kafka.bootstrap-servers}, then the fallbacks. */
     @Bean(initMethod = "start", destroyMethod = "stop")
     AgentDirectory agentDirectory(BroadcasterProperties properties, AgentsProperties agents, Environment environment,
                                   MeterRegistry registry) {

@@ -8,13 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code broadcaster.agents.*}: the in-memory view of {@code fleet.agents}.
+ * {@code fleet.broadcaster.agents.*}: the in-memory view of {@code fleet.agents}.
  *
  * @param topic      the current-state topic (default {@code fleet.agents})
  * @param pollTimeout consumer poll timeout of the follower thread (default 500ms)
  */
 @Validated
-@ConfigurationProperties("broadcaster.agents")
+@ConfigurationProperties("fleet.broadcaster.agents")
 public record AgentsProperties(
         @NotBlank @DefaultValue("fleet.agents") String topic,
         @NotNull @DefaultValue("500ms") Duration pollTimeout) {

@@ -43,7 +43,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  */
 public final class JwtVerifier {
 
-    private static final String KEY = "broadcaster.auth.jwt.";
+    private static final String KEY = "fleet.broadcaster.auth.jwt.";
     private static final int KEY_SET_TIMEOUT_MILLIS = 2_000;
     private static final int KEY_SET_SIZE_LIMIT = 512 * 1024;
 

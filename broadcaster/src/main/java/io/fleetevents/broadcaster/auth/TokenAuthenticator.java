@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Turns a presented token into a {@link Caller}. Tokens are configured as SHA-256 hashes only, so the
  * configuration never holds a usable secret; lookup is by hash, so timing does not reveal a prefix of a valid token.
- * When JWTs are configured ({@code broadcaster.auth.jwt.issuer}), a token that is not a configured one and has a
+ * When JWTs are configured ({@code fleet.broadcaster.auth.jwt.issuer}), a token that is not a configured one and has a
  * JWT's shape is verified by {@link JwtVerifier}.
  */
 public final class TokenAuthenticator {
@@ -29,7 +29,7 @@ public final class TokenAuthenticator {
         Map<String, Caller> map = new HashMap<>();
         for (int i = 0; i < auth.tokens().size(); i++) {
             BroadcasterProperties.Token token = auth.tokens().get(i);
-            String key = "broadcaster.auth.tokens[" + i + "]";
+            String key = "fleet.broadcaster.auth.tokens[" + i + "]";
             List<AgentPattern> patterns;
             try {
                 patterns = token.agentPatterns().stream().map(AgentPattern::new).toList();

@@ -47,14 +47,14 @@ public class CapacityHistory implements SmartLifecycle {
     /**
      * The app's constructor: the same brokers as the live feed, which resolves the fallbacks
      * ({@code spring.kafka.bootstrap-servers}, {@code KAFKA_BOOTSTRAP_SERVERS}) when
-     * {@code broadcaster.kafka.bootstrap-servers} is unset, as in docker-compose.yml.
+     * {@code fleet.broadcaster.kafka.bootstrap-servers} is unset, as in docker-compose.yml.
      */
     @Autowired
     CapacityHistory(KafkaClients clients, CapacityProperties config) {
         this(clients.bootstrapServers(), config);
     }
 
-    /** For tests that bind {@code broadcaster.kafka.bootstrap-servers} themselves. */
+    /** For tests that bind {@code fleet.broadcaster.kafka.bootstrap-servers} themselves. */
     CapacityHistory(BroadcasterProperties properties, CapacityProperties config) {
         this(properties.kafka().bootstrapServers(), config);
     }

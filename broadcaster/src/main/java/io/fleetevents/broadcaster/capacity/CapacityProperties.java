@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code broadcaster.capacity.*}: the utilisation history served to the dashboard.
+ * {@code fleet.broadcaster.capacity.*}: the utilisation history served to the dashboard.
  *
  * @param topic            the capacity topic (default {@code fleet.capacity})
  * @param samplesPerScope  samples kept in memory per scope (default 720: an hour at a 5 s poll)
@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  *                         {@code fleet.processor.capacity.warning-threshold} (default 0.8)
  */
 @Validated
-@ConfigurationProperties("broadcaster.capacity")
+@ConfigurationProperties("fleet.broadcaster.capacity")
 public record CapacityProperties(
         @NotBlank @DefaultValue("fleet.capacity") String topic,
         @Min(1) @DefaultValue("720") int samplesPerScope,

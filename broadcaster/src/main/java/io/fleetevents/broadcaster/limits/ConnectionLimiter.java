@@ -61,7 +61,7 @@ public final class ConnectionLimiter {
             count.decrementAndGet();
             metrics.limitRefused();
             return "token '" + name + "' already has " + limits.maxConnectionsPerToken()
-                    + " connections open (broadcaster.limits.max-connections-per-token)";
+                    + " connections open (fleet.broadcaster.limits.max-connections-per-token)";
         }
         return null;
     }

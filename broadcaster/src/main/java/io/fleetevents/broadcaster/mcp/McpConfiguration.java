@@ -24,10 +24,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The MCP server: the SDK's servlet Streamable HTTP transport at {@code broadcaster.mcp.path}, behind the token filter. */
+/** The MCP server: the SDK's servlet Streamable HTTP transport at {@code fleet.broadcaster.mcp.path}, behind the token filter. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(McpProperties.class)
-@ConditionalOnProperty(name = "broadcaster.mcp.enabled", havingValue = "true", matchIfMissing = true)
+@ConditionalOnProperty(name = "fleet.broadcaster.mcp.enabled", havingValue = "true", matchIfMissing = true)
 class McpConfiguration {
 
     static final String VERSION = "1.0";

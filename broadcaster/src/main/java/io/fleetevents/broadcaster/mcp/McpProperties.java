@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code broadcaster.mcp.*}: the MCP server. Every key has a default; a bad value fails start-up naming the key.
+ * {@code fleet.broadcaster.mcp.*}: the MCP server. Every key has a default; a bad value fails start-up naming the key.
  *
  * @param enabled                    serve MCP at all
  * @param path                       the Streamable HTTP endpoint
@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param keepAlive                  interval of the server's pings on open sessions (0 = none)
  */
 @Validated
-@ConfigurationProperties("broadcaster.mcp")
+@ConfigurationProperties("fleet.broadcaster.mcp")
 public record McpProperties(
         @DefaultValue("true") boolean enabled,
         @NotNull @Pattern(regexp = "/[A-Za-z0-9/_-]*", message = "must be a path such as /mcp") @DefaultValue("/mcp") String path,

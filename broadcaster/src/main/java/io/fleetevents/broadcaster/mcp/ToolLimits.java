@@ -23,7 +23,7 @@ final class ToolLimits {
         if (!buckets.computeIfAbsent(token, t -> new Bucket(config.callsPerSecondPerToken())).take()) {
             metrics.refused("calls-per-second-per-token");
             return "rate limit: token '" + token + "' made more than " + config.callsPerSecondPerToken()
-                    + " calls in the last second (broadcaster.mcp.calls-per-second-per-token); retry after a second";
+                    + " calls in the last second (fleet.broadcaster.mcp.calls-per-second-per-token); retry after a second";
         }
         return null;
     }
@@ -34,7 +34,7 @@ final class ToolLimits {
             count.decrementAndGet();
             metrics.refused("max-concurrent-waits-per-token");
             return "token '" + token + "' already has " + config.maxConcurrentWaitsPerToken()
-                    + " wait_for_events calls waiting (broadcaster.mcp.max-concurrent-waits-per-token); "
+                    + " wait_for_events calls waiting (fleet.broadcaster.mcp.max-concurrent-waits-per-token); "
                     + "wait for one to return, one loop per superagent is enough";
         }
         return null;

@@ -78,7 +78,7 @@ final class StompConnection implements SubscriptionTarget {
             frames = decoder.decode(bytes);
         } catch (StompConversionException e) {
             String reason = e.getMessage() != null && e.getMessage().contains("limit")
-                    ? "frame larger than " + context.properties().limits().maxFrameBytes() + " bytes (broadcaster.limits.max-frame-bytes)"
+                    ? "frame larger than " + context.properties().limits().maxFrameBytes() + " bytes (fleet.broadcaster.limits.max-frame-bytes)"
                     : "malformed STOMP frame: " + e.getMessage();
             error(reason, null);
             return;
@@ -187,7 +187,7 @@ final class StompConnection implements SubscriptionTarget {
         int max = context.properties().limits().maxSubscriptionsPerConnection();
         if (subscriptions.size() >= max) {
             context.metrics().limitRefused();
-            error("at most " + max + " subscriptions per connection (broadcaster.limits.max-subscriptions-per-connection)", receipt);
+            error("at most " + max + " subscriptions per connection (fleet.broadcaster.limits.max-subscriptions-per-connection)", receipt);
             return;
         }
         String ack = headers.getFirstNativeHeader("ack");

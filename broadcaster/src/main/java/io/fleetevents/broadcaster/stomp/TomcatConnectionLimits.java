@@ -10,9 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tomcat's default of 8192 connections makes connection 8193 onwards hang silently. The broadcaster's own limit
- * ({@code broadcaster.limits.max-connections}) must decide, with a clear refusal, so Tomcat is allowed that many plus
+ * ({@code fleet.broadcaster.limits.max-connections}) must decide, with a clear refusal, so Tomcat is allowed that many plus
  * head-room for HTTP requests (or {@code server.tomcat.max-connections} if that is larger). Per-socket buffers are
- * halved to keep idle connections cheap; the kernel send buffer is bounded when {@code broadcaster.stomp.socket-send-buffer}
+ * halved to keep idle connections cheap; the kernel send buffer is bounded when {@code fleet.broadcaster.stomp.socket-send-buffer}
  * is set. Runs after Boot's own Tomcat customizer.
  */
 @Component

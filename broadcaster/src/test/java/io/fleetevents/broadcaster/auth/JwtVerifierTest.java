@@ -186,16 +186,16 @@ class JwtVerifierTest {
     void shouldFailAtStartNamingTheKeyAndNeverPrintTheSecret() {
         assertThat(JwtVerifier.of(config(null, null, null, null))).as("off without an issuer").isNull();
         assertThatThrownBy(() -> JwtVerifier.of(config(null, null, SECRET, null)))
-                .hasMessageStartingWith("broadcaster.auth.jwt.issuer: required");
+                .hasMessageStartingWith("fleet.broadcaster.auth.jwt.issuer: required");
         assertThatThrownBy(() -> JwtVerifier.of(config(ISSUER, null, null, null)))
-                .hasMessageContaining("broadcaster.auth.jwt.jwk-set-uri / broadcaster.auth.jwt.secret: set exactly one");
+                .hasMessageContaining("fleet.broadcaster.auth.jwt.jwk-set-uri / fleet.broadcaster.auth.jwt.secret: set exactly one");
         assertThatThrownBy(() -> JwtVerifier.of(config(ISSUER, URI.create("https://issuer.example/jwks"), SECRET, null)))
                 .hasMessageContaining("set exactly one");
         assertThatThrownBy(() -> JwtVerifier.of(config(ISSUER, null, "short-secret", null)))
-                .hasMessageStartingWith("broadcaster.auth.jwt.secret: must be at least 32 bytes")
+                .hasMessageStartingWith("fleet.broadcaster.auth.jwt.secret: must be at least 32 bytes")
                 .message().doesNotContain("short-secret");
         assertThatThrownBy(() -> JwtVerifier.of(config(ISSUER, URI.create("file:///etc/keys.json"), null, null)))
-                .hasMessageStartingWith("broadcaster.auth.jwt.jwk-set-uri: must be an http(s) URL");
+                .hasMessageStartingWith("fleet.broadcaster.auth.jwt.jwk-set-uri: must be an http(s) URL");
         assertThat(config(ISSUER, null, SECRET, null).toString()).doesNotContain(SECRET).contains("secret=(set)");
     }
 

@@ -26,10 +26,10 @@ class CapacityHistoryIT {
         String bootstrap = KafkaTestBroker.bootstrapServers();
         String topic = KafkaTestBroker.uniqueTopic("capacity-later");
         Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(
-                "broadcaster.kafka.bootstrap-servers", bootstrap, "broadcaster.capacity.topic", topic)));
+                "fleet.broadcaster.kafka.bootstrap-servers", bootstrap, "fleet.broadcaster.capacity.topic", topic)));
         CapacityHistory history = new CapacityHistory(
-                binder.bindOrCreate("broadcaster", BroadcasterProperties.class),
-                binder.bindOrCreate("broadcaster.capacity", CapacityProperties.class));
+                binder.bindOrCreate("fleet.broadcaster", BroadcasterProperties.class),
+                binder.bindOrCreate("fleet.broadcaster.capacity", CapacityProperties.class));
         history.start();
         try {
             // the follower waits for the topic (it used to die on its first wait: "not subscribed to any topics")

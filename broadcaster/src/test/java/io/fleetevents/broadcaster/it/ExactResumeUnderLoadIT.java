@@ -38,8 +38,8 @@ class ExactResumeUnderLoadIT {
     static void start() {
         topic = KafkaTestBroker.newTopic("exact-events", 3);
         first = RunningBroadcaster.start(topic, Map.of());
-        second = RunningBroadcaster.start(topic, Map.of("broadcaster.stomp.send-buffer-frames", "16",
-                "broadcaster.stomp.send-buffer-bytes", "65536"));
+        second = RunningBroadcaster.start(topic, Map.of("fleet.broadcaster.stomp.send-buffer-frames", "16",
+                "fleet.broadcaster.stomp.send-buffer-bytes", "65536"));
     }
 
     @AfterAll

@@ -39,7 +39,7 @@ class FeedHealthIT {
         String topic = KafkaTestBroker.newTopic("feed-health", 1);
 
         try (RunningBroadcaster broadcaster = RunningBroadcaster.start(topic, Map.of(
-                     "broadcaster.health.stalled-after", "3s", "broadcaster.health.check-interval", "500ms"));
+                     "fleet.broadcaster.health.stalled-after", "3s", "fleet.broadcaster.health.check-interval", "500ms"));
              EventProducer producer = new EventProducer(topic);
              KafkaProducer<String, EventNotification> hung = transactional()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> health(broadcaster).contains("\"status\":\"UP\""));
@@ -56,7 +56,7 @@ class FeedHealthIT {
                     }, body -> body.contains("the live feed has not advanced"));
 
             assertThat(down).contains("\"status\":\"DOWN\"").contains(topic + "-0")
-                    .contains("broadcaster.health.stalled-after=PT3S").contains("transaction left open");
+                    .contains("fleet.broadcaster.health.stalled-after=PT3S").contains("transaction left open");
 
             hung.abortTransaction();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -67,9 +67,9 @@ class FeedHealthIT {
     @Test
     void shouldRefuseToStartNamingTheKeyOfABadHealthSetting() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(BroadcasterApplication.class)
-                .run("--server.port=0", "--broadcaster.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
-                        "--broadcaster.health.stalled-after=0s"))
-                .hasStackTraceContaining("broadcaster.health.stalled-after");
+                .run("--server.port=0", "--fleet.broadcaster.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
+                        "--fleet.broadcaster.health.stalled-after=0s"))
+                .hasStackTraceContaining("fleet.broadcaster.health.stalled-after");
     }
 
     private EventNotification event() {

@@ -78,9 +78,9 @@ class McpIT {
     }
 
     private static RunningBroadcaster startBroadcaster() {
-        return RunningBroadcaster.start(topic, Map.of("broadcaster.agents.topic", agentsTopic,
-                "broadcaster.capacity.topic", capacityTopic, "broadcaster.mcp.max-concurrent-waits-per-token", "2",
-                "broadcaster.mcp.calls-per-second-per-token", "1000"));
+        return RunningBroadcaster.start(topic, Map.of("fleet.broadcaster.agents.topic", agentsTopic,
+                "fleet.broadcaster.capacity.topic", capacityTopic, "fleet.broadcaster.mcp.max-concurrent-waits-per-token", "2",
+                "fleet.broadcaster.mcp.calls-per-second-per-token", "1000"));
     }
 
     @AfterAll
@@ -291,7 +291,7 @@ class McpIT {
 
             String refused = errorOf(client, "wait_for_events", Map.of("timeout_seconds", 5));
 
-            assertThat(refused).contains("broadcaster.mcp.max-concurrent-waits-per-token");
+            assertThat(refused).contains("fleet.broadcaster.mcp.max-concurrent-waits-per-token");
             CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         }
     }

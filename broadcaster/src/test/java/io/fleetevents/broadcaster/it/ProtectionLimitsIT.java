@@ -49,11 +49,11 @@ class ProtectionLimitsIT {
     static void start() {
         topic = KafkaTestBroker.newTopic("limits-events", 1);
         broadcaster = RunningBroadcaster.start(topic, Map.of(
-                "broadcaster.limits.max-connections", "3",
-                "broadcaster.limits.max-connections-per-token", "2",
-                "broadcaster.limits.max-subscriptions-per-connection", "2",
-                "broadcaster.limits.max-frame-bytes", "1024",
-                "broadcaster.http.sse-heartbeat", "200ms")); // a closed SSE client is noticed at the next write
+                "fleet.broadcaster.limits.max-connections", "3",
+                "fleet.broadcaster.limits.max-connections-per-token", "2",
+                "fleet.broadcaster.limits.max-subscriptions-per-connection", "2",
+                "fleet.broadcaster.limits.max-frame-bytes", "1024",
+                "fleet.broadcaster.http.sse-heartbeat", "200ms")); // a closed SSE client is noticed at the next write
         producer = new EventProducer(topic);
         limiter = broadcaster.bean(ConnectionLimiter.class);
     }
@@ -80,7 +80,7 @@ class ProtectionLimitsIT {
         assertThat(second.connected()).isTrue();
         await().atMost(WAIT).until(() -> third.firstError() != null);
         assertThat(third.firstError()).isEqualTo(
-                "token 'alice' already has 2 connections open (broadcaster.limits.max-connections-per-token)");
+                "token 'alice' already has 2 connections open (fleet.broadcaster.limits.max-connections-per-token)");
         assertThat(third.connected()).isFalse();
 
         first.close();
@@ -131,8 +131,8 @@ class ProtectionLimitsIT {
 
         await().atMost(WAIT).until(() -> tooMany.firstError() != null && tooLarge.firstError() != null);
         assertThat(tooMany.firstError())
-                .isEqualTo("at most 2 subscriptions per connection (broadcaster.limits.max-subscriptions-per-connection)");
-        assertThat(tooLarge.firstError()).isEqualTo("frame larger than 1024 bytes (broadcaster.limits.max-frame-bytes)");
+                .isEqualTo("at most 2 subscriptions per connection (fleet.broadcaster.limits.max-subscriptions-per-connection)");
+        assertThat(tooLarge.firstError()).isEqualTo("frame larger than 1024 bytes (fleet.broadcaster.limits.max-frame-bytes)");
 
         EventNotification event = Events.of(EventType.AGENT_FAILURE, "bob/after-refusals.main")
                 .sequence(sequence.incrementAndGet()).build();
@@ -157,7 +157,7 @@ class ProtectionLimitsIT {
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).contains("1");
         assertThat(refused.body()).contains(
-                "token 'alice' already has 2 connections open (broadcaster.limits.max-connections-per-token)");
+                "token 'alice' already has 2 connections open (fleet.broadcaster.limits.max-connections-per-token)");
         for (InputStream stream : streams) {
             stream.close();
         }
@@ -166,7 +166,7 @@ class ProtectionLimitsIT {
     @Test
     void shouldRefuseHandshakesBeyondTheConnectRateWith429() throws Exception {
         try (RunningBroadcaster paced = RunningBroadcaster.start(topic,
-                Map.of("broadcaster.limits.connects-per-second", "1"))) {
+                Map.of("fleet.broadcaster.limits.connects-per-second", "1"))) {
             HttpClient client = HttpClient.newHttpClient();
             List<CompletableFuture<WebSocket>> attempts = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

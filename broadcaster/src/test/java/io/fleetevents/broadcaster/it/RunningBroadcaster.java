@@ -39,15 +39,15 @@ final class RunningBroadcaster implements AutoCloseable {
     static RunningBroadcaster start(String topic, Map<String, Object> extra) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", "0");
-        props.put("broadcaster.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
-        props.put("broadcaster.kafka.topic", topic);
+        props.put("fleet.broadcaster.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
+        props.put("fleet.broadcaster.kafka.topic", topic);
         token(props, 0, "alice", ALICE, "owners", "alice");
         token(props, 1, "bob", BOB, "owners", "bob");
         token(props, 2, "admin", ADMIN, "agent-patterns", "*");
         token(props, 3, "acme", ACME, "organizations", "acme");
-        props.put("broadcaster.auth.jwt.issuer", JWT_ISSUER);
-        props.put("broadcaster.auth.jwt.secret", JWT_SECRET);
-        props.put("broadcaster.auth.jwt.clock-skew", "0s"); // expiry tests end connections at exp exactly
+        props.put("fleet.broadcaster.auth.jwt.issuer", JWT_ISSUER);
+        props.put("fleet.broadcaster.auth.jwt.secret", JWT_SECRET);
+        props.put("fleet.broadcaster.auth.jwt.clock-skew", "0s"); // expiry tests end connections at exp exactly
         props.put("spring.main.banner-mode", "off");
         props.put("logging.level.root", "WARN");
         props.putAll(extra);
@@ -55,7 +55,7 @@ final class RunningBroadcaster implements AutoCloseable {
     }
 
     private static void token(Map<String, Object> props, int i, String name, String secret, String kind, String value) {
-        String prefix = "broadcaster.auth.tokens[" + i + "].";
+        String prefix = "fleet.broadcaster.auth.tokens[" + i + "].";
         props.put(prefix + "name", name);
         props.put(prefix + "sha256", TokenAuthenticator.sha256(secret));
         props.put(prefix + kind + "[0]", value);

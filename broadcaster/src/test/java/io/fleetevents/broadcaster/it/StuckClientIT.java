@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client that stops reading altogether: once the kernel buffers between it and the server are full, the server's
- * write to it cannot complete, and after {@code broadcaster.stomp.send-timeout} the connection is closed and counted
+ * write to it cannot complete, and after {@code fleet.broadcaster.stomp.send-timeout} the connection is closed and counted
  * as a slow-consumer drop, while a healthy subscriber of the same events on the same instance gets every one. The
  * per-connection queue is made far larger than the test's events, so only the write watchdog can drop it.
  */
@@ -36,10 +36,10 @@ class StuckClientIT {
     static void start() {
         topic = KafkaTestBroker.newTopic("stuck-events", 3);
         broadcaster = RunningBroadcaster.start(topic, Map.of(
-                "broadcaster.stomp.send-timeout", "2s",
-                "broadcaster.stomp.socket-send-buffer", "65536",
-                "broadcaster.stomp.send-buffer-frames", "100000",
-                "broadcaster.stomp.send-buffer-bytes", "1000000000"));
+                "fleet.broadcaster.stomp.send-timeout", "2s",
+                "fleet.broadcaster.stomp.socket-send-buffer", "65536",
+                "fleet.broadcaster.stomp.send-buffer-frames", "100000",
+                "fleet.broadcaster.stomp.send-buffer-bytes", "1000000000"));
     }
 
     @AfterAll

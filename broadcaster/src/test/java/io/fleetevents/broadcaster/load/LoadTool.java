@@ -200,10 +200,10 @@ public final class LoadTool {
             command.add("--server.port=" + port);
         } else {
             command.addAll(List.of(BroadcasterApplication.class.getName(), "--server.port=" + port,
-                    "--broadcaster.kafka.bootstrap-servers=" + bootstrap, "--broadcaster.kafka.topic=" + topic,
-                    "--broadcaster.auth.tokens[0].name=load", "--broadcaster.auth.tokens[0].sha256=" + TokenAuthenticator.sha256(TOKEN),
-                    "--broadcaster.auth.tokens[0].agent-patterns[0]=*",
-                    "--broadcaster.limits.connects-per-second=100000", "--broadcaster.limits.max-connections-per-token=100000",
+                    "--fleet.broadcaster.kafka.bootstrap-servers=" + bootstrap, "--fleet.broadcaster.kafka.topic=" + topic,
+                    "--fleet.broadcaster.auth.tokens[0].name=load", "--fleet.broadcaster.auth.tokens[0].sha256=" + TokenAuthenticator.sha256(TOKEN),
+                    "--fleet.broadcaster.auth.tokens[0].agent-patterns[0]=*",
+                    "--fleet.broadcaster.limits.connects-per-second=100000", "--fleet.broadcaster.limits.max-connections-per-token=100000",
                     "--logging.level.root=WARN"));
         }
         System.out.println("server JVM options: " + String.join(" ", command.subList(1, command.indexOf("-cp"))));

@@ -327,7 +327,7 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
         }
         if (status >= 300 && status < 400) {
             return new CoderProtocolException(what + " (redirected to " + response.headers().firstValue("Location")
-                    .orElse("?") + "; set poller.coder.url to Coder's final URL)", status, null);
+                    .orElse("?") + "; set fleet.poller.coder.url to Coder's final URL)", status, null);
         }
         return new CoderProtocolException(what, status, null);
     }

@@ -184,7 +184,7 @@ public final class PollCycle {
                 if (budget-- <= 0) {
                     if (budget == -1) {
                         LOG.info("more than {} hidden agents of stopping or deleting workspaces this cycle"
-                                + " (poller.departures.max-departing-agent-reads); the rest depart unread",
+                                + " (fleet.poller.departures.max-departing-agent-reads); the rest depart unread",
                                 maxDepartingAgentReads);
                     }
                     continue;
@@ -343,7 +343,7 @@ public final class PollCycle {
         progress.rejected.incrementAndGet();
         if (tooLarge.add(key)) {
             LOG.error("snapshot of {} not written, Kafka refuses it as too large ({}); the agent stays in the cycle"
-                    + " roster and is retried every cycle. Raise poller.kafka.producer.max.request.size and the topic's"
+                    + " roster and is retried every cycle. Raise fleet.poller.kafka.producer.max.request.size and the topic's"
                     + " max.message.bytes to let it through", key, cause.getMessage());
         }
     }

@@ -30,11 +30,17 @@ public final class PollLoop implements AutoCloseable {
     public record Settings(Duration interval, Duration maxFailureBackoff, Duration authRetryInterval, int maxSlowdown) {
     }
 
+    /** Told of every cycle's outcome (the metrics). */
+    @FunctionalInterface
+    public interface Listener {
+        void cycle(CycleOutcome outcome, Instant now);
+    }
+
     private final PollCycle cycle;
     private final Settings settings;
     private final PollIds pollIds;
     private final PollerHealth health;
-    private final PollerMetrics metrics;
+    private final Listener metrics;
     private final Clock clock;
     private final ReentrantLock cycleLock = new ReentrantLock();
     private final ReentrantLock waitLock = new ReentrantLock();
@@ -44,7 +50,7 @@ public final class PollLoop implements AutoCloseable {
     private int slowdown = 1;
     private boolean previousComplete;
 
-    public PollLoop(PollCycle cycle, Settings settings, PollIds pollIds, PollerHealth health, PollerMetrics metrics,
+    public PollLoop(PollCycle cycle, Settings settings, PollIds pollIds, PollerHealth health, Listener metrics,
                     Clock clock) {
         this.cycle = cycle;
         this.settings = settings;

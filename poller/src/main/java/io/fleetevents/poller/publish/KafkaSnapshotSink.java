@@ -192,7 +192,7 @@ public final class KafkaSnapshotSink implements SnapshotSink {
 
     private Optional<String> placementProblem(Admin admin, int millis)
             throws ExecutionException, InterruptedException, TimeoutException {
-        return TopicPlacement.of(admin, millis).problem(topicSettings.replicationFactor(), "poller.topic.replication-factor")
+        return TopicPlacement.of(admin, millis).problem(topicSettings.replicationFactor(), "fleet.poller.topic.replication-factor")
                 .map(problem -> "cannot create topic " + topic.name() + ": " + problem);
     }
 

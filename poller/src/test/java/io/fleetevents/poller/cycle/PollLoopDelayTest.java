@@ -2,6 +2,7 @@ package io.fleetevents.poller.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetevents.poller.app.PollerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

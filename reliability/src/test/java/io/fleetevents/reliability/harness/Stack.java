@@ -110,15 +110,15 @@ public final class Stack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
         env.put("SERVER_PORT", String.valueOf(pollerPort));
         return AppProcess.jar("poller", jar("poller", "poller-exec.jar"), "192m", List.of(
-                "--poller.interval=1s",
+                "--fleet.poller.interval=1s",
                 // pages of 10, so a fault from an offset fails a cycle part-way (scenario 5)
-                "--poller.coder.page-size=10",
-                "--poller.retry.max-attempts=2",
-                "--poller.retry.initial-backoff=100ms",
-                "--poller.backoff.max-failure-wait=2s",
-                "--poller.backoff.max-slowdown=2",
-                "--poller.health.max-consecutive-failures=2",
-                "--poller.topic.create=true"), env, logs, pollerPort, "/actuator/health");
+                "--fleet.poller.coder.page-size=10",
+                "--fleet.poller.retry.max-attempts=2",
+                "--fleet.poller.retry.initial-backoff=100ms",
+                "--fleet.poller.backoff.max-failure-wait=2s",
+                "--fleet.poller.backoff.max-slowdown=2",
+                "--fleet.poller.health.max-consecutive-failures=2",
+                "--fleet.poller.topic.create=true"), env, logs, pollerPort, "/actuator/health");
     }
 
     private AppProcess processorProcess(String name, int port) {
@@ -136,20 +136,20 @@ public final class Stack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
         env.put("SERVER_PORT", String.valueOf(broadcasterPort));
-        env.put("BROADCASTER_AUTH_TOKENS_0_NAME", "reliability-admin");
-        env.put("BROADCASTER_AUTH_TOKENS_0_SHA256", sha256(ADMIN_TOKEN));
-        env.put("BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0", "*");
-        env.put("BROADCASTER_AUTH_TOKENS_1_NAME", "reliability-owner");
-        env.put("BROADCASTER_AUTH_TOKENS_1_SHA256", sha256(OWNER_TOKEN));
-        env.put("BROADCASTER_AUTH_TOKENS_1_OWNERS_0", SCOPED_OWNER);
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_NAME", "reliability-admin");
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_SHA256", sha256(ADMIN_TOKEN));
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0", "*");
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_NAME", "reliability-owner");
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_SHA256", sha256(OWNER_TOKEN));
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_OWNERS_0", SCOPED_OWNER);
         return AppProcess.jar("broadcaster", jar("broadcaster", "broadcaster-exec.jar"), "256m", List.of(
-                "--broadcaster.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--fleet.broadcaster.kafka.bootstrap-servers=" + bootstrapServers(),
                 // half the default, so scenario 7's slow subscriber overflows after ~2,000 queued events rather than
                 // ~4,000; still twice the largest burst one healthy subscriber gets (scenario 8: 1,000 at once)
-                "--broadcaster.stomp.send-buffer-frames=" + SEND_BUFFER_FRAMES,
+                "--fleet.broadcaster.stomp.send-buffer-frames=" + SEND_BUFFER_FRAMES,
                 // bounded kernel send buffers: a stuck client is seen after ~128 KB, not after the megabytes that
                 // loopback autotuning would let it hold
-                "--broadcaster.stomp.socket-send-buffer=65536",
+                "--fleet.broadcaster.stomp.socket-send-buffer=65536",
                 "--server.port=" + broadcasterPort),
                 env, logs, broadcasterPort, "/actuator/health");
     }

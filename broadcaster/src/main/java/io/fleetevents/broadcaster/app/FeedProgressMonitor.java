@@ -1,4 +1,4 @@
-package io.fleetevents.broadcaster.ops;
+package io.fleetevents.broadcaster.app;
 
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.LivePosition;
@@ -109,7 +109,7 @@ public final class FeedProgressMonitor implements AutoCloseable {
                 stall.ifPresent(s -> found.put(p, "the live feed has not advanced on " + topic + "-" + p + " for "
                         + s.duration().toSeconds() + " s while the partition grew by " + s.grownBy() + " record(s) "
                         + "(feed at offset " + s.position() + ", end " + s.end() + "; longer than "
-                        + "broadcaster.health.stalled-after=" + health.stalledAfter() + "): subscribers get nothing new "
+                        + "fleet.broadcaster.health.stalled-after=" + health.stalledAfter() + "): subscribers get nothing new "
                         + "from it; check for a producer transaction left open on " + topic + " (read_committed "
                         + "readers wait until the broker aborts it after transaction.timeout.ms), partitions added "
                         + "since this instance started (restart it), or a blocked live-feed thread"));

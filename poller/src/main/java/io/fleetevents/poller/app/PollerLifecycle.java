@@ -1,10 +1,11 @@
-package io.fleetevents.poller;
+package io.fleetevents.poller.app;
 
+import io.fleetevents.poller.PollerProperties;
 import io.fleetevents.poller.cycle.PollLoop;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-/** Starts the poll loop when the context is ready (unless {@code poller.autostart=false}) and stops it first on close. */
+/** Starts the poll loop when the context is ready (unless {@code fleet.poller.autostart=false}) and stops it first on close. */
 @Component
 class PollerLifecycle implements SmartLifecycle {
 

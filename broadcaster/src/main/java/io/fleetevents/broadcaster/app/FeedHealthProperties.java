@@ -1,26 +1,26 @@
-package io.fleetevents.broadcaster.ops;
+package io.fleetevents.broadcaster.app;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * When the live feed counts as stuck, under {@code broadcaster.health.*}. A bad value fails start-up naming the key.
+ * When the live feed counts as stuck, under {@code fleet.broadcaster.health.*}. A bad value fails start-up naming the key.
  *
  * @param stalledAfter  DOWN when the live feed's position on a partition of {@code fleet.events} has not moved for
  *                      longer than this while that partition kept growing (default 60 s)
  * @param checkInterval how often the topic's end offsets are compared with the feed's position (default 5 s)
  */
-@ConfigurationProperties("broadcaster.health")
+@ConfigurationProperties("fleet.broadcaster.health")
 public record FeedHealthProperties(@DefaultValue("60s") Duration stalledAfter, @DefaultValue("5s") Duration checkInterval) {
 
     public FeedHealthProperties {
-        positive(stalledAfter, "broadcaster.health.stalled-after");
-        positive(checkInterval, "broadcaster.health.check-interval");
+        positive(stalledAfter, "fleet.broadcaster.health.stalled-after");
+        positive(checkInterval, "fleet.broadcaster.health.check-interval");
         // A limit shorter than one check could never be observed as exceeded on time.
         if (checkInterval.compareTo(stalledAfter) > 0) {
-            throw new IllegalArgumentException("broadcaster.health.check-interval (" + checkInterval
-                    + ") must not be longer than broadcaster.health.stalled-after (" + stalledAfter + ")");
+            throw new IllegalArgumentException("fleet.broadcaster.health.check-interval (" + checkInterval
+                    + ") must not be longer than fleet.broadcaster.health.stalled-after (" + stalledAfter + ")");
         }
     }
 

@@ -1,13 +1,13 @@
-package io.fleetevents.broadcaster;
+package io.fleetevents.broadcaster.app;
 
+import io.fleetevents.broadcaster.BroadcasterMetrics;
+import io.fleetevents.broadcaster.BroadcasterProperties;
+import io.fleetevents.broadcaster.Subscriptions;
 import io.fleetevents.broadcaster.auth.TokenAuthenticator;
 import io.fleetevents.broadcaster.fanout.KafkaClients;
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.SubscriptionIndex;
 import io.fleetevents.broadcaster.limits.ConnectionLimiter;
-import io.fleetevents.broadcaster.ops.FeedHealthProperties;
-import io.fleetevents.broadcaster.ops.FeedProgressMonitor;
-import io.fleetevents.broadcaster.ops.KafkaHealthIndicator;
 import io.fleetevents.broadcaster.replay.ReplayReaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -36,7 +36,7 @@ class BroadcasterWiring {
     }
 
     /**
-     * Bootstrap servers: {@code broadcaster.kafka.bootstrap-servers}, else {@code spring.kafka.bootstrap-servers},
+     * Bootstrap servers: {@code fleet.broadcaster.kafka.bootstrap-servers}, else {@code spring.kafka.bootstrap-servers},
      * else {@code KAFKA_BOOTSTRAP_SERVERS}, else {@code localhost:9092}.
      */
     @Bean

@@ -1,6 +1,9 @@
-package io.fleetevents.poller.cycle;
+package io.fleetevents.poller.app;
 
 import io.fleetevents.poller.coder.HttpCoderClient;
+import io.fleetevents.poller.cycle.CycleOutcome;
+import io.fleetevents.poller.cycle.OptionalReads;
+import io.fleetevents.poller.cycle.PollLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code poller.consecutive.failures} gauge, {@code poller.last.success} gauge (epoch seconds)</li>
  * </ul>
  */
-public final class PollerMetrics implements HttpCoderClient.Listener, OptionalReads.Listener {
+public final class PollerMetrics implements HttpCoderClient.Listener, OptionalReads.Listener, PollLoop.Listener {
 
     private final MeterRegistry registry;
     private final AtomicLong workspaces = new AtomicLong();

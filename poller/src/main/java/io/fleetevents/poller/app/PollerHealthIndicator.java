@@ -1,5 +1,6 @@
-package io.fleetevents.poller;
+package io.fleetevents.poller.app;
 
+import io.fleetevents.poller.PollerProperties;
 import io.fleetevents.poller.cycle.OptionalReads;
 import io.fleetevents.poller.cycle.PollerHealth;
 import java.util.Map;
@@ -9,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Actuator health {@code poller}: DOWN at once when Coder rejected the token (401/403), DOWN after
- * {@code poller.health.max-consecutive-failures} failed cycles in a row, else UP. Details: last complete cycle, its
+ * {@code fleet.poller.health.max-consecutive-failures} failed cycles in a row, else UP. Details: last complete cycle, its
  * poll id, consecutive failures, last failure, and {@code degraded} while an optional read (the Tasks API) fails:
  * the cycles go on without it, so it does not make the poller DOWN.
  */

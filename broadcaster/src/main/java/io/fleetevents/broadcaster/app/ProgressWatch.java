@@ -1,4 +1,4 @@
-package io.fleetevents.broadcaster.ops;
+package io.fleetevents.broadcaster.app;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.fleetevents.broadcaster.ops;
+package io.fleetevents.broadcaster.app;
 
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import java.util.List;

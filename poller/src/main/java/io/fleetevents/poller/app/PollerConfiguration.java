@@ -1,12 +1,12 @@
-package io.fleetevents.poller;
+package io.fleetevents.poller.app;
 
 import io.fleetevents.poller.coder.HttpCoderClient;
+import io.fleetevents.poller.PollerProperties;
 import io.fleetevents.poller.cycle.OptionalReads;
 import io.fleetevents.poller.cycle.PollCycle;
 import io.fleetevents.poller.cycle.PollIds;
 import io.fleetevents.poller.cycle.PollLoop;
 import io.fleetevents.poller.cycle.PollerHealth;
-import io.fleetevents.poller.cycle.PollerMetrics;
 import io.fleetevents.poller.publish.KafkaSnapshotSink;
 import io.fleetevents.poller.snapshot.ChangeDetector;
 import io.fleetevents.poller.snapshot.TickingFields;
@@ -92,7 +92,7 @@ class PollerConfiguration {
         try {
             ticking = new TickingFields(props.tickingFields());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("poller.ticking-fields: " + e.getMessage(), e);
+            throw new IllegalStateException("fleet.poller.ticking-fields: " + e.getMessage(), e);
         }
         PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
                 props.deployment(), props.cycleTimeout(), pollerClock, optionalReads,
@@ -112,11 +112,11 @@ class PollerConfiguration {
         try {
             String token = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (token.isEmpty()) {
-                throw new IllegalStateException("poller.coder.token-file " + file + " is empty");
+                throw new IllegalStateException("fleet.poller.coder.token-file " + file + " is empty");
             }
             return token;
         } catch (IOException e) {
-            throw new IllegalStateException("poller.coder.token-file " + file + " cannot be read: " + e, e);
+            throw new IllegalStateException("fleet.poller.coder.token-file " + file + " cannot be read: " + e, e);
         }
     }
 }
