@@ -2,6 +2,7 @@ package io.fleetevents.broadcaster.app;
 
 import io.fleetevents.broadcaster.fanout.LiveFeed;
 import io.fleetevents.broadcaster.fanout.LivePosition;
+import io.fleetevents.schemas.ops.ProgressWatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;

@@ -4,6 +4,7 @@ import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
 import io.fleetevents.schemas.SnapshotRecord;
 import io.fleetevents.schemas.Topic;
+import io.fleetevents.schemas.ops.TopicPlacement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -192,7 +193,7 @@ public final class KafkaSnapshotSink implements SnapshotSink {
 
     private Optional<String> placementProblem(Admin admin, int millis)
             throws ExecutionException, InterruptedException, TimeoutException {
-        return TopicPlacement.of(admin, millis).problem(topicSettings.replicationFactor(), "fleet.poller.topic.replication-factor")
+        return TopicPlacement.of(admin, Duration.ofMillis(millis)).problem(topicSettings.replicationFactor(), "fleet.poller.topic.replication-factor")
                 .map(problem -> "cannot create topic " + topic.name() + ": " + problem);
     }
 

@@ -1,6 +1,7 @@
 package io.fleetevents.processor.app;
 
 import io.fleetevents.processor.ProcessorConfig;
+import io.fleetevents.schemas.ops.ProgressWatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,8 @@ package io.fleetevents.processor.app;
 import io.fleetevents.processor.ProcessorConfig;
 import io.fleetevents.schemas.Topic;
 import io.fleetevents.schemas.Topics;
+import io.fleetevents.schemas.ops.TopicPlacement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ final class TopicCreator {
             add(missing, existing, t.events(), Topics.FLEET_EVENTS, t);
             add(missing, existing, t.capacity(), Topics.FLEET_CAPACITY, t);
             add(missing, existing, t.deadLetter(), Topics.AGENT_SNAPSHOTS_DLQ, t);
-            TopicPlacement placement = TopicPlacement.of(admin);
+            TopicPlacement placement = TopicPlacement.of(admin, Duration.ofSeconds(30));
             Optional<String> internal = placement.problem(config.streams().internalReplicationFactor(),
                     "fleet.processor.streams.internal-replication-factor");
             if (internal.isPresent()) {

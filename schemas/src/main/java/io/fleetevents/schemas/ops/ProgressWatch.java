@@ -1,4 +1,4 @@
-package io.fleetevents.processor.app;
+package io.fleetevents.schemas.ops;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,11 +10,11 @@ import java.util.Optional;
  * input kept growing, for longer than the limit. Any movement of the position, or having nothing left to read,
  * starts the watch over. Not thread-safe: one sampling thread feeds it.
  */
-final class ProgressWatch {
+public final class ProgressWatch {
 
     /** A stall: since when the position has not moved, where it stands, and how far the input has run ahead. */
-    record Stall(Duration duration, long position, long end, long grownBy) {
-        long lag() {
+    public record Stall(Duration duration, long position, long end, long grownBy) {
+        public long lag() {
             return end - position;
         }
     }
@@ -24,12 +24,12 @@ final class ProgressWatch {
     private Instant stuckSince;
     private long endWhenStuck;
 
-    ProgressWatch(Duration limit) {
+    public ProgressWatch(Duration limit) {
         this.limit = limit;
     }
 
     /** Records a sample; returns the stall when it has lasted longer than the limit. */
-    Optional<Stall> observe(Instant now, long position, long end) {
+    public Optional<Stall> observe(Instant now, long position, long end) {
         boolean moved = position != lastPosition;
         lastPosition = position;
         if (moved || end <= position) {
@@ -49,7 +49,7 @@ final class ProgressWatch {
     }
 
     /** Forgets the samples (the reader was restarted). */
-    void reset() {
+    public void reset() {
         lastPosition = Long.MIN_VALUE;
         stuckSince = null;
     }

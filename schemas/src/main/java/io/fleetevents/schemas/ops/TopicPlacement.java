@@ -1,5 +1,6 @@
-package io.fleetevents.poller.publish;
+package io.fleetevents.schemas.ops;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +22,19 @@ import org.apache.kafka.common.config.ConfigResource;
  * @param defaultReplicationFactor  the brokers' {@code default.replication.factor} (used for a replication of -1)
  * @param minInsyncReplicas         the brokers' {@code min.insync.replicas} (the topics set none of their own)
  */
-record TopicPlacement(int brokers, int defaultReplicationFactor, int minInsyncReplicas) {
+public record TopicPlacement(int brokers, int defaultReplicationFactor, int minInsyncReplicas) {
 
     /** Reads the facts from the cluster (the first broker's settings: a cluster's brokers share them in practice). */
-    static TopicPlacement of(Admin admin, long timeoutMillis)
+    public static TopicPlacement of(Admin admin, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Collection<Node> nodes = admin.describeCluster().nodes().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        long millis = timeout.toMillis();
+        Collection<Node> nodes = admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS);
         if (nodes.isEmpty()) {
             throw new IllegalStateException("the Kafka cluster reports no brokers");
         }
         ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER,
                 Integer.toString(nodes.iterator().next().id()));
-        Config config = admin.describeConfigs(List.of(broker)).all().get(timeoutMillis, TimeUnit.MILLISECONDS)
-                .get(broker);
+        Config config = admin.describeConfigs(List.of(broker)).all().get(millis, TimeUnit.MILLISECONDS).get(broker);
         return new TopicPlacement(nodes.size(), intValue(config.get("default.replication.factor"), 1),
                 intValue(config.get("min.insync.replicas"), 1));
     }
@@ -42,7 +43,7 @@ record TopicPlacement(int brokers, int defaultReplicationFactor, int minInsyncRe
      * Why topics of {@code replication} (-1: the broker default) cannot be created or written, naming {@code key}
      * and the broker count; empty when they can.
      */
-    Optional<String> problem(int replication, String key) {
+    public Optional<String> problem(int replication, String key) {
         int effective = replication < 0 ? defaultReplicationFactor : replication;
         String setting = replication < 0
                 ? "the brokers' default.replication.factor=" + effective + " (used because " + key + "=-1)"

@@ -1,4 +1,4 @@
-package io.fleetevents.processor.app;
+package io.fleetevents.schemas.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,6 @@
-package io.fleetevents.processor.app;
+package io.fleetevents.schemas.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -53,15 +52,5 @@ class ProgressWatchTest {
         watch.observe(T0.plusSeconds(35), 101, 140);
 
         assertThat(watch.observe(T0.plusSeconds(45), 101, 150)).isEmpty();
-    }
-
-    @Test
-    void shouldNameTheKeyOfABadHealthSetting() {
-        assertThatThrownBy(() -> new ProcessorHealthConfig(Duration.ZERO, null, null))
-                .hasMessageContaining("fleet.processor.health.stalled-after");
-        assertThatThrownBy(() -> new ProcessorHealthConfig(null, Duration.ofSeconds(-1), null))
-                .hasMessageContaining("fleet.processor.health.rebalancing-after");
-        assertThatThrownBy(() -> new ProcessorHealthConfig(Duration.ofSeconds(5), null, Duration.ofSeconds(10)))
-                .hasMessageContaining("fleet.processor.health.check-interval");
     }
 }
