@@ -56,18 +56,20 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
      * @param snapshots          input (default {@code coder.agent-snapshots})
      * @param events             output events (default {@code fleet.events})
      * @param capacity           output capacity samples (default {@code fleet.capacity})
+     * @param agents             output current agent states, compacted (default {@code fleet.agents})
      * @param deadLetter         poison snapshots (default {@code <snapshots>.dlq})
      * @param partitions         partitions of topics created here (default 6)
      * @param replicationFactor  replication of topics created here; -1 = broker default (default -1)
      * @param create             whether to create missing topics at start (default true)
      */
-    public record TopicsConfig(String snapshots, String events, String capacity, String deadLetter,
+    public record TopicsConfig(String snapshots, String events, String capacity, String agents, String deadLetter,
                                Integer partitions, Integer replicationFactor, Boolean create) {
 
         public TopicsConfig {
             snapshots = blankToDefault(snapshots, io.fleetevents.schemas.Topics.AGENT_SNAPSHOTS.name());
             events = blankToDefault(events, io.fleetevents.schemas.Topics.FLEET_EVENTS.name());
             capacity = blankToDefault(capacity, io.fleetevents.schemas.Topics.FLEET_CAPACITY.name());
+            agents = blankToDefault(agents, io.fleetevents.schemas.Topics.FLEET_AGENTS.name());
             deadLetter = blankToDefault(deadLetter, snapshots + ".dlq");
             partitions = partitions == null ? io.fleetevents.schemas.Topics.DEFAULT_PARTITIONS : partitions;
             replicationFactor = replicationFactor == null ? -1 : replicationFactor;
@@ -83,7 +85,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
         }
 
         public static TopicsConfig defaults() {
-            return new TopicsConfig(null, null, null, null, null, null, null);
+            return new TopicsConfig(null, null, null, null, null, null, null, null);
         }
     }
 

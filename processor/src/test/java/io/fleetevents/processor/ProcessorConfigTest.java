@@ -49,7 +49,7 @@ class ProcessorConfigTest {
                 .hasMessageContaining("fleet.processor.capacity.scopes");
         assertThatThrownBy(() -> new ProcessorConfig.StreamsConfig("exactly_once", null, null, null, null, null, null, null))
                 .hasMessageContaining("fleet.processor.streams.processing-guarantee");
-        assertThatThrownBy(() -> new ProcessorConfig.TopicsConfig(null, null, null, null, 0, null, null))
+        assertThatThrownBy(() -> new ProcessorConfig.TopicsConfig(null, null, null, null, null, 0, null, null))
                 .hasMessageContaining("fleet.processor.topics.partitions");
         assertThatThrownBy(() -> new DiffPolicy(null, Duration.ofSeconds(-1)))
                 .hasMessageContaining("fleet.processor.diff.disconnect-grace");

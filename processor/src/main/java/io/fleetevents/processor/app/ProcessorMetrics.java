@@ -8,8 +8,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Micrometer meters of the processor (Prometheus names in docs/processor.md): events emitted by type, dead
- * letters, processing errors, stale snapshots, late markers, completed cycles. Consumer lag and the rest of
+ * Micrometer meters of the processor (Prometheus names in docs/processor.md): events emitted by type,
+ * {@code fleet.agents} records and tombstones, dead letters, processing errors, stale snapshots, late markers, completed cycles. Consumer lag and the rest of
  * Kafka Streams' own metrics are bound separately by {@code KafkaStreamsMetrics}.
  */
 final class ProcessorMetrics implements TopologyListener {
@@ -20,6 +20,8 @@ final class ProcessorMetrics implements TopologyListener {
     private final Counter stale;
     private final Counter lateMarkers;
     private final Counter cycles;
+    private final Counter agentRecords;
+    private final Counter agentTombstones;
 
     ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,6 +37,10 @@ final class ProcessorMetrics implements TopologyListener {
                 .description("cycle markers no newer than the last of their partition, ignored").register(registry);
         cycles = Counter.builder("fleet.processor.cycles").description("fleet-wide poll cycles completed")
                 .register(registry);
+        agentRecords = Counter.builder("fleet.processor.agent.records").description("records written to fleet.agents")
+                .tag("kind", "state").register(registry);
+        agentTombstones = Counter.builder("fleet.processor.agent.records").description("records written to fleet.agents")
+                .tag("kind", "tombstone").register(registry);
         Counter.builder("fleet.processor.processing.errors").description("records whose processing threw")
                 .tag("node", "none").register(registry);
     }
@@ -46,6 +52,11 @@ final class ProcessorMetrics implements TopologyListener {
     @Override
     public void eventEmitted(EventType type) {
         events.get(type).increment();
+    }
+
+    @Override
+    public void agentWritten(boolean tombstone) {
+        (tombstone ? agentTombstones : agentRecords).increment();
     }
 
     @Override

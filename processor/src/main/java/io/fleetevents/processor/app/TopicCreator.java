@@ -39,6 +39,7 @@ final class TopicCreator {
             add(missing, existing, t.snapshots(), Topics.AGENT_SNAPSHOTS, t);
             add(missing, existing, t.events(), Topics.FLEET_EVENTS, t);
             add(missing, existing, t.capacity(), Topics.FLEET_CAPACITY, t);
+            add(missing, existing, t.agents(), Topics.FLEET_AGENTS, t);
             add(missing, existing, t.deadLetter(), Topics.AGENT_SNAPSHOTS_DLQ, t);
             TopicPlacement placement = TopicPlacement.of(admin, Duration.ofSeconds(30));
             Optional<String> internal = placement.problem(config.streams().internalReplicationFactor(),

@@ -138,7 +138,7 @@ public final class AgentDiff {
             events.add(taskError(ctx, task, previous == null ? null : previous.taskStatus()));
         }
 
-        AgentState next = AgentState.builder()
+        AgentState.Builder nextBuilder = AgentState.builder()
                 .deployment(snapshot.deployment())
                 .pollId(snapshot.pollId())
                 .agentKey(snapshot.agentKey())
@@ -163,7 +163,13 @@ public final class AgentDiff {
                 .noProvisioner(ws.noProvisioner())
                 .pendingDisconnectAt(ws.prebuild() ? null : pending)
                 .prebuild(ws.prebuild())
-                .build();
+                .buildStatus(ws.buildStatus())
+                .observedAt(snapshot.observedAt());
+        latestTask(nextBuilder, snapshot, task, sameAgent);
+        if (previous != null) {
+            nextBuilder.lastEvent(previous.lastEventId(), previous.lastEventType(), previous.lastEventAt());
+        }
+        AgentState next = nextBuilder.build();
         if (next.disconnectPending() && graceOver(next.pendingDisconnectAt(), policy, snapshot.observedAt())) {
             // Coder's disconnected_at is already older than the grace (e.g. the poller was down): no wait left.
             events.add(disconnectFailure(next, snapshot.deployment(), snapshot.observedAt(), policy));
@@ -173,7 +179,42 @@ public final class AgentDiff {
             // An unclaimed prebuilt workspace belongs to no one yet: its agents are counted apart, never announced.
             events.clear();
         }
-        return new DiffResult(events, next, false);
+        return new DiffResult(events, withLastEvent(next, events), false);
+    }
+
+    /** {@code state} remembering the last of {@code events} as its last event; unchanged when there is none. */
+    private static AgentState withLastEvent(AgentState state, List<EventNotification> events) {
+        if (events.isEmpty()) {
+            return state;
+        }
+        EventNotification last = events.get(events.size() - 1);
+        return state.toBuilder().lastEvent(last.eventId(), last.eventType(), last.timestamp()).build();
+    }
+
+    /**
+     * The latest task/app state for {@code fleet.agents}: the newest fresh signal of the snapshot (the rule that
+     * decides {@code working}), with the Task id when the snapshot has a Task for this agent. While the Tasks API is
+     * unknown, what the Task told before stays, unless an app status is newer: unknown is never "none".
+     */
+    private static void latestTask(AgentState.Builder next, AgentObservation snapshot, TaskFacts task,
+                                   AgentState sameAgent) {
+        AppStatus newest = newestFreshSignal(snapshot, task);
+        String taskId = task == null ? null : task.id();
+        if (snapshot.taskUnknown() && sameAgent != null) {
+            taskId = sameAgent.taskId();
+            Instant keptAt = sameAgent.taskAt();
+            if (sameAgent.taskState() != null && (newest == null
+                    || (keptAt != null && keptAt.isAfter(Rfc3339.toInstant(newest.createdAt()))))) {
+                next.task(sameAgent.taskState(), sameAgent.taskMessage(), keptAt, taskId);
+                return;
+            }
+        }
+        if (newest == null || newest.state() == null || newest.state().isBlank()) {
+            next.task(null, null, null, taskId);
+            return;
+        }
+        String message = newest.message() == null || newest.message().isBlank() ? null : newest.message();
+        next.task(newest.state(), message, Rfc3339.toInstant(newest.createdAt()), taskId);
     }
 
     /**
@@ -186,8 +227,10 @@ public final class AgentDiff {
         if (marker.agentKeys().contains(state.agentKey())) {
             if (state.disconnectPending() && !state.prebuild()
                     && graceOver(state.pendingDisconnectAt(), policy, marker.observedAt())) {
-                return MarkerResult.keep(List.of(disconnectFailure(state, marker.deployment(), marker.observedAt(),
-                        policy)), state.toBuilder().pendingDisconnectAt(null).build());
+                List<EventNotification> events = List.of(disconnectFailure(state, marker.deployment(),
+                        marker.observedAt(), policy));
+                return MarkerResult.keep(events, withLastEvent(state.toBuilder().pendingDisconnectAt(null).build(),
+                        events));
             }
             return MarkerResult.unchanged(state);
         }
@@ -576,6 +619,10 @@ public final class AgentDiff {
         WorkspaceFacts ws = snapshot.workspace();
         AgentFacts agent = snapshot.agent();
         AppStatus best = null;
+        if (agent == null) {
+            AppStatus current = task == null ? null : task.currentState();
+            return current != null && !ws.isStale(current) ? current : null;
+        }
         AppStatus own = agent.newestAppStatus();
         if (own != null && !ws.isStale(own)) {
             best = own;

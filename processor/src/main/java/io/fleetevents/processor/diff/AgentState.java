@@ -2,6 +2,8 @@ package io.fleetevents.processor.diff;
 
 import io.fleetevents.schemas.AgentKeys;
 import io.fleetevents.schemas.AgentRef;
+import io.fleetevents.schemas.EventType;
+import java.time.Instant;
 
 /**
  * What the processor remembers about one agent key between snapshots: the compared fields and the identities
@@ -35,6 +37,18 @@ import io.fleetevents.schemas.AgentRef;
  * @param pendingDisconnectAt   Coder's {@code disconnected_at} of a disconnect not yet reported because it may heal
  *                              within the grace; null when none is pending
  * @param prebuild              whether the workspace is an unclaimed prebuilt workspace
+ * @param buildStatus           Coder's workspace status of the latest build ({@code running}, {@code stopped}, …);
+ *                              may be null
+ * @param taskState             state of the newest fresh app status or Task state ({@code working}, {@code idle},
+ *                              …); null when the agent reported none
+ * @param taskMessage           the message of that state; may be null
+ * @param taskAt                when the agent reported that state; may be null
+ * @param taskId                the Coder Task id of the agent when the snapshot had a Task; may be null
+ * @param lastEventId           {@code event_id} of the last event emitted under this key; null when none
+ * @param lastEventType         its type; null when none
+ * @param lastEventAt           its {@code timestamp}; null when none
+ * @param observedAt            {@code observed_at} of the last accepted snapshot; null for a state restored from a
+ *                              release that did not keep it
  */
 public record AgentState(
         String deployment,
@@ -61,7 +75,16 @@ public record AgentState(
         boolean buildPending,
         boolean noProvisioner,
         String pendingDisconnectAt,
-        boolean prebuild) {
+        boolean prebuild,
+        String buildStatus,
+        String taskState,
+        String taskMessage,
+        Instant taskAt,
+        String taskId,
+        String lastEventId,
+        EventType lastEventType,
+        Instant lastEventAt,
+        Instant observedAt) {
 
     /** Whether this state describes a workspace without an agent. */
     public boolean agentless() {
@@ -119,6 +142,15 @@ public record AgentState(
         private boolean noProvisioner;
         private String pendingDisconnectAt;
         private boolean prebuild;
+        private String buildStatus;
+        private String taskState;
+        private String taskMessage;
+        private Instant taskAt;
+        private String taskId;
+        private String lastEventId;
+        private EventType lastEventType;
+        private Instant lastEventAt;
+        private Instant observedAt;
 
         private Builder() {
         }
@@ -149,6 +181,15 @@ public record AgentState(
             noProvisioner = s.noProvisioner;
             pendingDisconnectAt = s.pendingDisconnectAt;
             prebuild = s.prebuild;
+            buildStatus = s.buildStatus;
+            taskState = s.taskState;
+            taskMessage = s.taskMessage;
+            taskAt = s.taskAt;
+            taskId = s.taskId;
+            lastEventId = s.lastEventId;
+            lastEventType = s.lastEventType;
+            lastEventAt = s.lastEventAt;
+            observedAt = s.observedAt;
         }
 
         public Builder deployment(String v) { deployment = v; return this; }
@@ -175,12 +216,23 @@ public record AgentState(
         public Builder noProvisioner(boolean v) { noProvisioner = v; return this; }
         public Builder pendingDisconnectAt(String v) { pendingDisconnectAt = v; return this; }
         public Builder prebuild(boolean v) { prebuild = v; return this; }
+        public Builder buildStatus(String v) { buildStatus = v; return this; }
+        /** The latest task/app state: state, message, when reported, and the Task id (each may be null). */
+        public Builder task(String state, String message, Instant at, String id) {
+            taskState = state; taskMessage = message; taskAt = at; taskId = id; return this;
+        }
+        /** The last event emitted under this key (each may be null: none yet). */
+        public Builder lastEvent(String id, EventType type, Instant at) {
+            lastEventId = id; lastEventType = type; lastEventAt = at; return this;
+        }
+        public Builder observedAt(Instant v) { observedAt = v; return this; }
 
         public AgentState build() {
             return new AgentState(deployment, pollId, agentKey, agentId, parentAgentId, workspaceName, owner,
                     organization, template, buildId, buildNumber, transition, buildFailed, status, lifecycle,
                     lastConnectedAt, watermarkMicros, watermarkId, turnOpen, taskStatus, working, buildPending,
-                    noProvisioner, pendingDisconnectAt, prebuild);
+                    noProvisioner, pendingDisconnectAt, prebuild, buildStatus, taskState, taskMessage, taskAt, taskId,
+                    lastEventId, lastEventType, lastEventAt, observedAt);
         }
     }
 }

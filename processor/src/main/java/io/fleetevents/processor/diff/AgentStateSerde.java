@@ -3,19 +3,25 @@ package io.fleetevents.processor.diff;
 import io.fleetevents.processor.internal.BinaryReader;
 import io.fleetevents.processor.internal.BinarySerde;
 import io.fleetevents.processor.internal.BinaryWriter;
+import io.fleetevents.schemas.EventType;
+import java.time.Instant;
 
 /**
  * Compact binary form of {@link AgentState} for the store and its changelog: a format byte, then fixed-order
  * fields. About 200 bytes per agent instead of several KB of JSON.
  *
- * <p>Format 2 is written. Format 1 (the fields up to the task status, then a flag byte) is still read, so a
- * changelog written by the release before restores: its task signal id {@code <micros>:<state>} becomes the app
- * status watermark at that microsecond, covering every status of it, and the fields format 1 lacks start empty.
+ * <p>Format 3 is written: format 2, then the fields {@code fleet.agents} needs (build status, latest task state,
+ * last event, {@code observed_at}). Formats 2 and 1 are still read, so a changelog written by an earlier release
+ * restores; the fields they lack start empty. Format 1 (the fields up to the task status, then a flag byte): its task
+ * signal id {@code <micros>:<state>} becomes the app status watermark at that microsecond, covering every status of it.
  */
 public final class AgentStateSerde extends BinarySerde<AgentState> {
 
     static final int FORMAT_V1 = 1;
     static final int FORMAT_V2 = 2;
+    static final int FORMAT_V3 = 3;
+
+    private static final long NO_INSTANT = Long.MIN_VALUE;
 
     private static final int BUILD_FAILED = 1;
     private static final int WORKING = 2;
@@ -33,8 +39,8 @@ public final class AgentStateSerde extends BinarySerde<AgentState> {
         int flags = (s.buildFailed() ? BUILD_FAILED : 0) | (s.working() ? WORKING : 0)
                 | (s.buildPending() ? BUILD_PENDING : 0) | (s.noProvisioner() ? NO_PROVISIONER : 0)
                 | (s.turnOpen() ? TURN_OPEN : 0) | (s.prebuild() ? PREBUILD : 0);
-        return new BinaryWriter(512)
-                .writeByte(FORMAT_V2)
+        BinaryWriter out = new BinaryWriter(512)
+                .writeByte(FORMAT_V3)
                 .writeString(s.deployment())
                 .writeLong(s.pollId())
                 .writeString(s.agentKey())
@@ -55,19 +61,61 @@ public final class AgentStateSerde extends BinarySerde<AgentState> {
                 .writeString(s.taskStatus())
                 .writeString(s.pendingDisconnectAt())
                 .writeByte(flags)
-                .toByteArray();
+                .writeString(s.buildStatus())
+                .writeString(s.taskState())
+                .writeString(s.taskMessage());
+        writeInstant(out, s.taskAt())
+                .writeString(s.taskId())
+                .writeString(s.lastEventId())
+                .writeString(s.lastEventType() == null ? null : s.lastEventType().name());
+        writeInstant(out, s.lastEventAt());
+        writeInstant(out, s.observedAt());
+        return out.toByteArray();
+    }
+
+    private static BinaryWriter writeInstant(BinaryWriter out, Instant instant) {
+        if (instant == null) {
+            return out.writeLong(NO_INSTANT);
+        }
+        return out.writeLong(instant.getEpochSecond()).writeInt(instant.getNano());
+    }
+
+    private static Instant readInstant(BinaryReader in) {
+        long seconds = in.readLong();
+        return seconds == NO_INSTANT ? null : Instant.ofEpochSecond(seconds, in.readInt());
     }
 
     @Override
     protected AgentState read(int format, BinaryReader in) {
         return switch (format) {
             case FORMAT_V1 -> readV1(in);
-            case FORMAT_V2 -> readV2(in);
+            case FORMAT_V2 -> readV2(in).build();
+            case FORMAT_V3 -> readV3(in);
             default -> throw unknownFormat(format);
         };
     }
 
-    private static AgentState readV2(BinaryReader in) {
+    private static AgentState readV3(BinaryReader in) {
+        AgentState.Builder b = readV2(in).buildStatus(in.readString());
+        String taskState = in.readString();
+        String taskMessage = in.readString();
+        Instant taskAt = readInstant(in);
+        b.task(taskState, taskMessage, taskAt, in.readString());
+        String eventId = in.readString();
+        String eventType = in.readString();
+        b.lastEvent(eventId, eventType == null ? null : eventType(eventType), readInstant(in));
+        return b.observedAt(readInstant(in)).build();
+    }
+
+    private static EventType eventType(String name) {
+        try {
+            return EventType.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("unknown event type '" + name + "' in agent state", e);
+        }
+    }
+
+    private static AgentState.Builder readV2(BinaryReader in) {
         AgentState.Builder b = AgentState.builder()
                 .deployment(in.readString())
                 .pollId(in.readLong())
@@ -88,7 +136,7 @@ public final class AgentStateSerde extends BinarySerde<AgentState> {
         b.watermark(micros, in.readString())
                 .taskStatus(in.readString())
                 .pendingDisconnectAt(in.readString());
-        return flags(b, in.readByte()).build();
+        return flags(b, in.readByte());
     }
 
     private static AgentState readV1(BinaryReader in) {

@@ -31,6 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * coder.agent-snapshots ─▶ agent-diff [agent-state-store, cycle-progress-store]
  *      ├─ events ─────────────────────────────────────────▶ fleet.events (CloudEvents headers)
+ *      ├─ agent states ───────────────────────────────────▶ fleet.agents (compacted; null = gone)
  *      ├─ dead letters ───────────────────────────────────▶ coder.agent-snapshots.dlq
  *      └─ partials ─▶ capacity-partials (repartition, keyed by deployment)
  *                        ─▶ capacity-cycle [capacity-partials-store, capacity-alerts-store]
@@ -77,6 +78,7 @@ public final class ProcessorTopology {
 
         Map<String, KStream<String, Emit>> diffBranches = diffOutput.split(Named.as("diff-output-"))
                 .branch((k, v) -> v instanceof Emit.Event, Branched.as("events"))
+                .branch((k, v) -> v instanceof Emit.Agent, Branched.as("agents"))
                 .branch((k, v) -> v instanceof Emit.DeadLetter, Branched.as("dead-letters"))
                 .branch((k, v) -> v instanceof Emit.Partial, Branched.as("partials"))
                 .noDefaultBranch();
@@ -84,6 +86,11 @@ public final class ProcessorTopology {
         diffBranches.get("diff-output-events")
                 .mapValues(v -> ((Emit.Event) v).event(), Named.as("diff-event-values"))
                 .to(topics.events(), events("diff-events-sink"));
+
+        diffBranches.get("diff-output-agents")
+                .mapValues(v -> ((Emit.Agent) v).agent(), Named.as("diff-agent-values"))
+                .to(topics.agents(), Produced.with(Serdes.String(), Topics.FLEET_AGENTS.valueSerde())
+                        .withName("agents-sink"));
 
         diffBranches.get("diff-output-dead-letters")
                 .map((k, v) -> KeyValue.pair(((Emit.DeadLetter) v).key(), ((Emit.DeadLetter) v).value()),

@@ -4,6 +4,7 @@ import io.fleetevents.processor.capacity.CapacityPolicy;
 import io.fleetevents.processor.capacity.PartialCounter;
 import io.fleetevents.processor.diff.AgentDiff;
 import io.fleetevents.processor.diff.AgentState;
+import io.fleetevents.processor.diff.CurrentAgent;
 import io.fleetevents.processor.diff.DiffPolicy;
 import io.fleetevents.processor.diff.DiffResult;
 import io.fleetevents.processor.diff.MarkerResult;
@@ -14,9 +15,11 @@ import io.fleetevents.processor.snapshot.ParsedSnapshot;
 import io.fleetevents.processor.snapshot.SnapshotReader;
 import io.fleetevents.schemas.DlqHeaders;
 import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.FleetAgent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       Pending disconnects whose grace is over are reported here too ({@link AgentDiff#atMarker}). Silence, restarts and poller outages never delete anything, because
  *       only a marker does. Then the present keys are counted into this partition's {@code CapacityPartial},
  *       forwarded (keyed by deployment) towards the fleet-wide combination in {@link CapacityCycleProcessor}.</li>
+ *   <li>After either: the key's {@code fleet.agents} record ({@link CurrentAgent} of the new state) when it differs
+ *       from the record of the state before, a tombstone when the state is deleted. Forwarded after the events, in
+ *       the same task and so the same transaction.</li>
  *   <li>Anything that breaks the snapshot contract (unparseable, invalid, key differing from {@code agent_key}, a
  *       marker on a partition other than its own): forwarded to the dead-letter topic with {@link DlqHeaders}, and
  *       processing continues.</li>
@@ -113,6 +119,7 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
         for (EventNotification event : result.events()) {
             forwardEvent(record.timestamp(), event, snapshot.deployment());
         }
+        forwardAgent(record.timestamp(), key, previous, result.next());
     }
 
     private void onMarker(Record<byte[], byte[]> record, MarkerObservation marker) {
@@ -122,7 +129,7 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
             return;
         }
         PartialCounter counter = new PartialCounter(policy, marker);
-        List<KeyValue<String, MarkerResult>> changes = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
         try (KeyValueIterator<String, AgentState> all = states.all()) {
             while (all.hasNext()) {
                 KeyValue<String, AgentState> entry = all.next();
@@ -132,7 +139,7 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
                 }
                 MarkerResult result = AgentDiff.atMarker(state, marker, diffPolicy);
                 if (result.changed()) {
-                    changes.add(KeyValue.pair(entry.key, result));
+                    changes.add(new Change(entry.key, state, result));
                 }
                 if (marker.agentKeys().contains(entry.key)) {
                     counter.add(result.next());
@@ -140,13 +147,14 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
             }
         }
         // Written after the scan: a store must not change under its open iterator.
-        for (KeyValue<String, MarkerResult> change : changes) {
-            if (change.value.gone()) {
-                states.delete(change.key);
+        for (Change change : changes) {
+            if (change.result().gone()) {
+                states.delete(change.key());
             } else {
-                states.put(change.key, change.value.next());
+                states.put(change.key(), change.result().next());
             }
-            change.value.events().forEach(e -> forwardEvent(record.timestamp(), e, marker.deployment()));
+            change.result().events().forEach(e -> forwardEvent(record.timestamp(), e, marker.deployment()));
+            forwardAgent(record.timestamp(), change.key(), change.before(), change.result().next());
         }
         cycles.put(marker.deployment(), marker.pollId());
         context.forward(new Record<String, Emit>(marker.deployment(), new Emit.Partial(counter.toPartial()),
@@ -157,6 +165,16 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
         context.forward(new Record<String, Emit>(event.agentKey(), new Emit.Event(event), timestamp,
                 CloudEventHeaders.of(event, deployment)));
         listener.eventEmitted(event.eventType());
+    }
+
+    /** The key's {@code fleet.agents} record when it changed; a tombstone when a listed state went away. */
+    private void forwardAgent(long timestamp, String key, AgentState before, AgentState after) {
+        FleetAgent previous = CurrentAgent.of(before);
+        FleetAgent next = CurrentAgent.of(after);
+        if (!Objects.equals(previous, next)) {
+            context.forward(new Record<String, Emit>(key, new Emit.Agent(next), timestamp, new RecordHeaders()));
+            listener.agentWritten(next == null);
+        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Exception cause) {
@@ -179,6 +197,10 @@ final class SnapshotProcessor implements Processor<byte[], byte[], String, Emit>
         context.forward(new Record<String, Emit>(null, new Emit.DeadLetter(record.key(), record.value()),
                 record.timestamp(), headers));
         listener.deadLettered(reason);
+    }
+
+    /** A stored key whose state a marker changes: the state before, and what the marker makes of it. */
+    private record Change(String key, AgentState before, MarkerResult result) {
     }
 
     private static String oneLine(String text) {

@@ -16,6 +16,10 @@ public interface TopologyListener {
     default void eventEmitted(EventType type) {
     }
 
+    /** A {@code fleet.agents} record was forwarded; {@code tombstone} when it says the agent is gone. */
+    default void agentWritten(boolean tombstone) {
+    }
+
     /** A snapshot was dead-lettered; {@code reason} is one line. */
     default void deadLettered(String reason) {
     }

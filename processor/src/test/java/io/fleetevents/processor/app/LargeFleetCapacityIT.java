@@ -61,6 +61,7 @@ class LargeFleetCapacityIT {
                 "fleet.processor.topics.snapshots=" + input,
                 "fleet.processor.topics.events=" + input + "-events",
                 "fleet.processor.topics.capacity=" + capacity,
+                "fleet.processor.topics.agents=" + input + "-agents",
                 "fleet.processor.streams.state-dir=" + Files.createTempDirectory("large-fleet-state"))
                 .run("--server.port=0");
              KafkaConsumer<String, CapacitySample> samples = capacityReader()) {

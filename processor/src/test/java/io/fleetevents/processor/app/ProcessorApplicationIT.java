@@ -71,6 +71,7 @@ class ProcessorApplicationIT {
                 "fleet.processor.topics.snapshots=" + input,
                 "fleet.processor.topics.events=" + events,
                 "fleet.processor.topics.capacity=" + input + "-capacity",
+                "fleet.processor.topics.agents=" + input + "-agents",
                 "fleet.processor.streams.state-dir=" + Files.createTempDirectory("app-state"),
                 "server.port=0")
                 // Also as an argument: builder properties rank below @PropertySource defaults (server.port=8082),

@@ -126,6 +126,7 @@ class ProcessorHealthIT {
                 "--fleet.processor.topics.snapshots=" + input,
                 "--fleet.processor.topics.events=" + input + "-events",
                 "--fleet.processor.topics.capacity=" + input + "-capacity",
+                "--fleet.processor.topics.agents=" + input + "-agents",
                 "--fleet.processor.streams.num-threads=1",
                 "--fleet.processor.streams.state-dir=" + Files.createTempDirectory("health-state")));
         for (String e : extra) {

@@ -35,6 +35,7 @@ class TopicCreationIT {
                 "--fleet.processor.topics.snapshots=" + input,
                 "--fleet.processor.topics.events=" + input + "-events",
                 "--fleet.processor.topics.capacity=" + input + "-capacity",
+                "--fleet.processor.topics.agents=" + input + "-agents",
                 "--fleet.processor.streams.state-dir=" + Files.createTempDirectory("creation-state"),
                 setting).close();
     }

@@ -382,7 +382,7 @@ public final class ProcessorBenchmark {
     private ProcessorConfig config(String appId, String input, Map<String, String> variant) throws Exception {
         Path stateDir = Files.createTempDirectory(appId);
         ProcessorConfig.TopicsConfig topics = new ProcessorConfig.TopicsConfig(input, input + "-events",
-                input + "-capacity", null, PARTITIONS, null, null);
+                input + "-capacity", input + "-agents", null, PARTITIONS, null, null);
         return new ProcessorConfig(appId, bootstrap, topics, null,
                 new ProcessorConfig.StreamsConfig(guarantee, Integer.getInteger("bench.threads"), null, stateDir,
                         null, null, 1, variant));

@@ -51,6 +51,7 @@ class ExactlyOnceKillRestartIT {
             "fleet.processor.topics.snapshots=" + input,
             "fleet.processor.topics.events=" + events,
             "fleet.processor.topics.capacity=" + input + "-capacity",
+            "fleet.processor.topics.agents=" + input + "-agents",
             "fleet.processor.streams.state-dir=" + stateDir,
             "fleet.processor.streams.overrides[consumer.session.timeout.ms]=6000",
             "server.port=0"};

@@ -6,6 +6,7 @@ import io.fleetevents.processor.capacity.CapacityPartialSerde;
 import io.fleetevents.processor.capacity.CapacityPolicy;
 import io.fleetevents.schemas.CapacitySample;
 import io.fleetevents.schemas.EventNotification;
+import io.fleetevents.schemas.FleetAgent;
 import io.fleetevents.schemas.SnapshotRecord;
 import io.fleetevents.schemas.Topics;
 import io.fleetevents.testing.Snapshots;
@@ -32,6 +33,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, EventNotification> events;
     final TestOutputTopic<String, CapacitySample> capacity;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, FleetAgent> agents;
     private final Path stateDir;
 
     TopologyHarness() {
@@ -64,6 +66,8 @@ final class TopologyHarness implements AutoCloseable {
                 Topics.FLEET_EVENTS.valueSerde().deserializer());
         capacity = driver.createOutputTopic(config.topics().capacity(), Serdes.String().deserializer(),
                 Topics.FLEET_CAPACITY.valueSerde().deserializer());
+        agents = driver.createOutputTopic(config.topics().agents(), Serdes.String().deserializer(),
+                Topics.FLEET_AGENTS.valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetter(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
     }
