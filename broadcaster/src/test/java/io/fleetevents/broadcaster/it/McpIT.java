@@ -320,11 +320,16 @@ class McpIT {
         boolean restarted = false;
         while (received.size() < 1000) {
             if (!restarted && received.size() >= 400) {
+                Map<String, Object> agentsBefore = call(client, "list_agents", Map.of());
                 client.close();
                 broadcaster.close();
                 broadcaster = startBroadcaster();
                 client = client(RunningBroadcaster.ADMIN);
                 restarted = true;
+                // the current agents are rebuilt from fleet.agents at start: the same fleet, the tombstoned one still gone
+                assertThat(paths(call(client, "list_agents", Map.of()), "agents"))
+                        .containsExactlyInAnyOrderElementsOf(paths(agentsBefore, "agents"))
+                        .contains("alice/ws-a.main", "bob/ws-b.main").doesNotContain("alice/gone.main");
             }
             Map<String, Object> page = call(client, "wait_for_events", Map.of("cursor", cursor, "filter", filter,
                     "timeout_seconds", random.nextInt(3), "max_events", 1 + random.nextInt(120)));
