@@ -22,6 +22,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The MCP server: the SDK's servlet Streamable HTTP transport at {@code fleet.broadcaster.mcp.path}, behind the token filter. */
@@ -69,6 +70,11 @@ class McpConfiguration {
         registration.setAsyncSupported(true);
         registration.setName("mcp-auth");
         return registration;
+    }
+
+    @Bean
+    TomcatWaitThreads mcpTomcatThreads(McpProperties config, Environment environment) {
+        return new TomcatWaitThreads(config, environment);
     }
 
     @Bean(destroyMethod = "shutdownNow")

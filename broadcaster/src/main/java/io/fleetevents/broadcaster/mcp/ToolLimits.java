@@ -4,13 +4,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Per-token limits of the MCP server: concurrent {@code wait_for_events} calls and calls per second (a token bucket
- * per token). Each {@code try…} returns null when allowed, else the refusal, naming the configuration key.
+ * Limits of the MCP server: concurrent {@code wait_for_events} calls on the instance and per token, and calls per
+ * second (a token bucket per token). Each {@code try…} returns null when allowed, else the refusal, naming the configuration key.
  */
 final class ToolLimits {
 
     private final McpProperties config;
     private final McpMetrics metrics;
+    private final AtomicInteger allWaits = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> waits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
@@ -29,9 +30,17 @@ final class ToolLimits {
     }
 
     String tryWait(String token) {
+        if (allWaits.incrementAndGet() > config.maxConcurrentWaits()) {
+            allWaits.decrementAndGet();
+            metrics.refused("max-concurrent-waits");
+            return "this instance already has " + config.maxConcurrentWaits()
+                    + " wait_for_events calls waiting (fleet.broadcaster.mcp.max-concurrent-waits); retry in a few seconds, "
+                    + "or on another instance: the cursor is valid on every one";
+        }
         AtomicInteger count = waits.computeIfAbsent(token, t -> new AtomicInteger());
         if (count.incrementAndGet() > config.maxConcurrentWaitsPerToken()) {
             count.decrementAndGet();
+            allWaits.decrementAndGet();
             metrics.refused("max-concurrent-waits-per-token");
             return "token '" + token + "' already has " + config.maxConcurrentWaitsPerToken()
                     + " wait_for_events calls waiting (fleet.broadcaster.mcp.max-concurrent-waits-per-token); "
@@ -41,6 +50,7 @@ final class ToolLimits {
     }
 
     void waitEnded(String token) {
+        allWaits.decrementAndGet();
         AtomicInteger count = waits.get(token);
         if (count != null) {
             count.decrementAndGet();
