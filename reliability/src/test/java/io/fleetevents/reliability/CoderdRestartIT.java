@@ -78,6 +78,11 @@ class CoderdRestartIT extends SuiteScenario {
                     .map(v -> agentPath(fleet, v)).filter(a -> !a.equals(killed) && !a.equals(closed))
                     .collect(Collectors.toSet());
             List<JsonNode> failuresFromRestart = failuresDisconnectedSince(restart);
+            // anything at all about the restarted agents (the creation's AGENT_CONNECTEDs were delivered before)
+            long reportedFromRestart = Tally.filter(fleet, suite.committed().received()).stream()
+                    .filter(r -> !r.path().equals(killed) && !r.path().equals(closed))
+                    .filter(r -> r.arrivedNanos() > downNanos)
+                    .map(Received::eventId).distinct().count();
             JsonNode killedEvent = failureOf(killed);
             JsonNode closedEvent = failureOf(closed);
             Instant lastPing = instant(killedEvent.path("timestamp").asString());
@@ -87,12 +92,12 @@ class CoderdRestartIT extends SuiteScenario {
             Duration closedHeld = Duration.between(firstSeen(snapshots, fleet, closed),
                     observedAt(closedEvent));
             String note = String.format("coderd restart (closes within %d s, down %d–%d s) disconnected %d agents, %d of "
-                            + "this fleet seen disconnected by a poll, 0 reported (AGENT_FAILUREs fleet-wide with "
+                            + "this fleet seen disconnected by a poll, %d events about them (AGENT_FAILUREs fleet-wide with "
                             + "disconnected_at after the restart: %d); grace %d s. Killed agent (last ping %.1f s before "
                             + "the kill): at a subscriber %.1f s after the kill (%.1f s after disconnected_at; %.1f s of "
                             + "it the grace). Closed connection: %.1f s after the close (%.1f s of it the grace)",
                     SPREAD.toSeconds(), MIN_DOWN.toSeconds(), MAX_DOWN.toSeconds(), restarted, seenDown.size(),
-                    failuresFromRestart.size(), killedEvent.path("metadata").path("grace_seconds").asLong(),
+                    reportedFromRestart, failuresFromRestart.size(), killedEvent.path("metadata").path("grace_seconds").asLong(),
                     seconds(Duration.between(lastPing, down)), seconds(killedDetection),
                     seconds(observedAfterTimestamp(killedEvent)), seconds(killedHeld), seconds(closedDetection),
                     seconds(closedHeld));
@@ -104,6 +109,7 @@ class CoderdRestartIT extends SuiteScenario {
                 assertThat(Tally.of(fleet, c.received())).as(c.transport() + ": " + note)
                         .isEqualTo(new Tally(fleet.expectedCount(), fleet.expectedCount(), 0, 0, 0));
             }
+            assertThat(reportedFromRestart).as("events about the restarted agents of this fleet").isZero();
             assertThat(failuresFromRestart).as("AGENT_FAILUREs caused by the restart, fleet-wide").isEmpty();
             // the restart was seen: many agents were caught disconnected by a poll (each is down 2–12 s; how many
             // depends on how long a cycle over the whole stack's fleet takes on the machine)

@@ -34,6 +34,8 @@ class TasksApiOutageIT extends SuiteScenario {
     private static final int AGENTS = 20;
     private static final Duration POLL = Duration.ofSeconds(30);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
+    /** At most one round of task turns per this time: a steady pace, whatever the outage's length. */
+    private static final Duration ROUND_EVERY = Duration.ofSeconds(5);
     private static final String FAILURES = "poller_optional_read_failures_total";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -60,6 +62,7 @@ class TasksApiOutageIT extends SuiteScenario {
             int rounds = 0;
             int healthChecks = 0;
             while (System.nanoTime() - startNanos < OUTAGE.toNanos()) {
+                long roundStart = System.nanoTime();
                 int round = ++rounds;
                 agents.forEach(a -> {
                     if (round % 2 == 1) {
@@ -72,6 +75,9 @@ class TasksApiOutageIT extends SuiteScenario {
                 Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
                 assertUpAndDegraded();
                 healthChecks++;
+                await("next round").pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                        .atMost(ROUND_EVERY.plusSeconds(1))
+                        .until(() -> System.nanoTime() - roundStart >= ROUND_EVERY.toNanos());
             }
             JsonNode healthAtEnd = JSON.readTree(stack.poller().health().body());
             long cyclesDuring = healthAtEnd.path("components").path("poller").path("details").path("cycles").asLong()
