@@ -7,7 +7,15 @@ import io.fleetevents.reliability.harness.AppProcess;
 import io.fleetevents.reliability.oracle.ScriptedFleet;
 import io.fleetevents.reliability.oracle.Tally;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class Barriers {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String SNAPSHOTS = "coder.agent-snapshots";
+    /** The processor's Kafka Streams application id (its default), the consumer group of its input. */
+    private static final String PROCESSOR_GROUP = "fleet-events-processor";
 
     private Barriers() {
     }
@@ -25,9 +36,48 @@ final class Barriers {
      * written to Kafka with its cycle marker.
      */
     static void pollerObserved(AppProcess poller, Duration atMost) {
-        long now = System.currentTimeMillis();
-        await("a complete poll cycle after " + now).atMost(atMost).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> lastPollId(poller) > now);
+        pollerObservedAfter(poller, System.currentTimeMillis(), atMost);
+    }
+
+    /** Waits until the poller completed a cycle that started after {@code epochMillis} (which may be ahead). */
+    static void pollerObservedAfter(AppProcess poller, long epochMillis, Duration atMost) {
+        await("a complete poll cycle after " + java.time.Instant.ofEpochMilli(epochMillis)).atMost(atMost)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> lastPollId(poller) > epochMillis);
+    }
+
+    /**
+     * Waits until the processor has committed (exactly-once: processed, and its output committed) every snapshot and
+     * cycle marker written to {@code coder.agent-snapshots} before this call.
+     */
+    static void processorCaughtUp(String bootstrapServers, Duration atMost) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<TopicPartition, Long> end = endOffsets(admin, SNAPSHOTS);
+            await("processor committed " + SNAPSHOTS + " up to " + end).atMost(atMost)
+                    .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin
+                                .listConsumerGroupOffsets(PROCESSOR_GROUP).partitionsToOffsetAndMetadata()
+                                .get(10, TimeUnit.SECONDS);
+                        return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                                || committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
+                    });
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
+        try {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> end.put(tp, info.offset()));
+            return end;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     static long lastPollId(AppProcess poller) throws Exception {

@@ -14,6 +14,7 @@ import java.util.Map;
  * <ul>
  *   <li>create (running workspace, agent connected and ready) → AGENT_CONNECTED (first sight);</li>
  *   <li>disconnect while the start build runs → AGENT_FAILURE; connect again → AGENT_CONNECTED;</li>
+ *   <li>kill (the agent dies without closing its connection, and stays down) → AGENT_FAILURE;</li>
  *   <li>a new app status {@code complete} → TASK_COMPLETION; {@code failure} → TASK_FAILURE;</li>
  *   <li>delete → AGENT_DISCONNECTED (vanished from a complete cycle) if it was connected, else nothing.</li>
  * </ul>
@@ -25,12 +26,19 @@ public final class ScriptedFleet {
 
     private final CoderSimControl coder;
     private final String owner;
+    private final boolean tasks;
     private final Map<String, List<String>> expected = new LinkedHashMap<>();
     private final Map<String, Boolean> connected = new LinkedHashMap<>();
 
     public ScriptedFleet(CoderSimControl coder, String owner) {
+        this(coder, owner, false);
+    }
+
+    /** With {@code tasks}, every workspace also has a Coder Task (served by the Tasks API). */
+    public ScriptedFleet(CoderSimControl coder, String owner, boolean tasks) {
         this.coder = coder;
         this.owner = owner;
+        this.tasks = tasks;
     }
 
     public String owner() {
@@ -52,7 +60,7 @@ public final class ScriptedFleet {
     }
 
     public String create(String name) {
-        String agent = coder.createWorkspace(owner, name) + ".main";
+        String agent = coder.createWorkspace(owner, name, tasks) + ".main";
         connected.put(agent, true);
         expect(agent, "AGENT_CONNECTED");
         return agent;
@@ -60,6 +68,16 @@ public final class ScriptedFleet {
 
     public void disconnect(String agent) {
         coder.disconnect(agent);
+        connected.put(agent, false);
+        expect(agent, "AGENT_FAILURE");
+    }
+
+    /**
+     * The agent dies for real: its pings stop, its connection is not closed, it stays down. Reported once Coder shows
+     * it {@code disconnected} and the processor's disconnect grace is over.
+     */
+    public void kill(String agent) {
+        coder.kill(agent);
         connected.put(agent, false);
         expect(agent, "AGENT_FAILURE");
     }
