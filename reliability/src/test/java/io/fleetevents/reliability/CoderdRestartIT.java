@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -33,10 +35,23 @@ class CoderdRestartIT extends SuiteScenario {
     private static final Duration SPREAD = Duration.ofSeconds(10);
     private static final Duration MIN_DOWN = Duration.ofSeconds(2);
     private static final Duration MAX_DOWN = Duration.ofSeconds(12);
-    /** The processor's default {@code fleet.processor.diff.disconnect-grace}; the stack leaves it unset. */
+    /**
+     * The processor's default {@code fleet.processor.diff.disconnect-grace}: the suite runs its processors without a
+     * grace, so this class restarts them with the default for its run and restores the suite's setting after.
+     */
     private static final Duration GRACE = Duration.ofSeconds(45);
     private static final Duration POLL = Duration.ofSeconds(30);
     private static final Duration DELIVERY = Duration.ofSeconds(120);
+
+    @BeforeAll
+    static void processorsWithTheDefaultGrace() {
+        stack.processorsWithDefaultGrace(true);
+    }
+
+    @AfterAll
+    static void processorsWithTheSuitesGrace() {
+        stack.processorsWithDefaultGrace(false);
+    }
 
     @Test
     @Timeout(480)

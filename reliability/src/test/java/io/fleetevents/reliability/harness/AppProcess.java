@@ -30,6 +30,8 @@ public final class AppProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Map<String, String> env;
+    /** Environment set for the next starts on top of {@link #env}; a key mapped to "" is removed. */
+    private final Map<String, String> envOverrides = new java.util.concurrent.ConcurrentHashMap<>();
     private final Path log;
     private final int healthPort;
     private final String healthPath;
@@ -83,11 +85,26 @@ public final class AppProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
+            envOverrides.forEach((key, value) -> {
+                if (value.isEmpty()) {
+                    builder.environment().remove(key);
+                } else {
+                    builder.environment().put(key, value);
+                }
+            });
             process = builder.start();
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sets {@code key} in the environment of the next starts ({@code null}: leaves it out, whatever the process was
+     * created with). Takes effect at the next {@link #start}.
+     */
+    public void setEnv(String key, String value) {
+        envOverrides.put(key, value == null ? "" : value);
     }
 
     /** SIGKILL: no shutdown hook, no flush, no graceful leave of a consumer group. */

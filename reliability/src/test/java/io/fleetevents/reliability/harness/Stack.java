@@ -33,6 +33,8 @@ public final class Stack implements AutoCloseable {
     public static final int SEND_BUFFER_FRAMES = 2048;
     private static final String SIM_TOKEN = "reliability-sim-token";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
+    private static final String GRACE_ENV = "FLEET_PROCESSOR_DIFF_DISCONNECT_GRACE";
+    private static final String SUITE_GRACE = "0s";
 
     private final Path repo;
     private final Path work;
@@ -129,7 +131,27 @@ public final class Stack implements AutoCloseable {
                 // a SIGKILLed member leaves the group after 6 s instead of 45 s
                 "--fleet.processor.streams.overrides[consumer.session.timeout.ms]=6000",
                 "--fleet.processor.streams.overrides[consumer.heartbeat.interval.ms]=1500"),
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers()), logs, port, "/actuator/health");
+                // Scenarios script disconnects and reconnects a round apart and expect each reported: no grace. The
+                // default grace is exercised by CoderdRestartIT (processorsWithDefaultGrace).
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(), GRACE_ENV, SUITE_GRACE), logs, port,
+                "/actuator/health");
+    }
+
+    /**
+     * Restarts the running processors with the processor's default disconnect grace ({@code true}) or the suite's
+     * none ({@code false}), and waits until they are healthy.
+     */
+    public void processorsWithDefaultGrace(boolean defaultGrace) {
+        for (AppProcess p : List.of(processor, secondProcessor)) {
+            if (p.isAlive()) {
+                p.stop();
+                p.setEnv(GRACE_ENV, defaultGrace ? null : SUITE_GRACE);
+                p.start();
+                p.awaitHealthy(START_TIMEOUT);
+            } else {
+                p.setEnv(GRACE_ENV, defaultGrace ? null : SUITE_GRACE);
+            }
+        }
     }
 
     private AppProcess broadcasterProcess() {
