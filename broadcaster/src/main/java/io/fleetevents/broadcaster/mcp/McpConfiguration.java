@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -32,6 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
 class McpConfiguration {
 
     static final String VERSION = "1.0";
+
+    /** Structured content is not validated per call: it is written by our code, and its schema is enforced by tests. */
+    private static final JsonSchemaValidator NOT_VALIDATED = (schema, content) -> JsonSchemaValidator.ValidationResponse.asValid(null);
 
     @Bean
     HttpServletStreamableServerTransportProvider mcpTransport(McpProperties config) {
@@ -100,6 +104,10 @@ class McpConfiguration {
         McpAsyncServer server = McpServer.async(transport)
                 .serverInfo("fleet-events", VERSION)
                 .jsonMapper(json)
+                // ToolArguments checks every argument (naming it in the error) and McpIT checks every tool's structured
+                // content against its output schema: the SDK's per-call schema validation would only repeat that work
+                .validateToolInputs(false)
+                .jsonSchemaValidator(NOT_VALIDATED)
                 .instructions("Fleet Events: the state and events of a fleet of AI coding agents. To follow the fleet, loop "
                         + "on wait_for_events, always passing the cursor from the previous answer; use list_agents / "
                         + "get_agent for the current state and get_fleet_capacity for utilisation.")

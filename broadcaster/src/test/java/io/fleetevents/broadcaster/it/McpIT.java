@@ -16,6 +16,8 @@ import io.fleetevents.testing.KafkaTestBroker;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,6 +59,8 @@ class McpIT {
     private static EventProducer producer;
     private static KafkaProducer<String, Object> stateProducer;
     private static final AtomicLong sequence = new AtomicLong();
+    private static final JsonSchemaValidator SCHEMA_VALIDATOR = new DefaultJsonSchemaValidator();
+    private static final Map<String, Map<String, Object>> OUTPUT_SCHEMAS = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() {
@@ -124,7 +129,18 @@ class McpIT {
         CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, args));
         assertThat(result.isError()).as("tool error: %s", result.content()).isNotEqualTo(Boolean.TRUE);
         assertThat(result.content()).isNotEmpty();
+        assertConformsToOutputSchema(client, tool, result.structuredContent());
         return (Map<String, Object>) result.structuredContent();
+    }
+
+    /** The server does not validate its structured content per call (it is our own output): every test call does. */
+    private static void assertConformsToOutputSchema(McpSyncClient client, String tool, Object structuredContent) {
+        Map<String, Object> schema = OUTPUT_SCHEMAS.computeIfAbsent(tool, name -> client.listTools().tools().stream()
+                .filter(t -> t.name().equals(name)).findFirst().orElseThrow().outputSchema());
+        JsonSchemaValidator.ValidationResponse validation = SCHEMA_VALIDATOR.validate(schema, structuredContent);
+
+        assertThat(validation.valid()).as("%s structured content %s against its output schema: %s", tool, structuredContent,
+                validation.errorMessage()).isTrue();
     }
 
     private static String errorOf(McpSyncClient client, String tool, Map<String, Object> args) {
@@ -213,6 +229,26 @@ class McpIT {
             assertThat(bobsAgent).contains("argument 'agent'");
             assertThat((List<?>) capacity.get("samples")).isEmpty();
             assertThat((List<?>) adminCapacity.get("samples")).hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryToolWithStructuredContentMatchingItsDeclaredOutputSchema() {
+        try (McpSyncClient admin = client(RunningBroadcaster.ADMIN)) {
+            String before = (String) call(admin, "wait_for_events", Map.of("timeout_seconds", 0)).get("cursor");
+            producer.send(event("alice/ws-a.main"));
+            producer.flush();
+
+            Map<String, Object> waited = call(admin, "wait_for_events", Map.of("cursor", before, "timeout_seconds", 20));
+            Map<String, Object> listed = call(admin, "list_events", Map.of("from", before, "limit", 1));
+            call(admin, "list_agents", Map.of());
+            call(admin, "get_agent", Map.of("agent", "alice/ws-a.main"));
+            call(admin, "get_fleet_capacity", Map.of());
+
+            assertThat((List<?>) waited.get("events")).isNotEmpty();
+            assertThat((List<?>) listed.get("events")).hasSize(1);
+            assertThat(OUTPUT_SCHEMAS).containsOnlyKeys("wait_for_events", "list_events", "list_agents", "get_agent",
+                    "get_fleet_capacity");
         }
     }
 
