@@ -33,6 +33,7 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.util.RawValue;
 
 /** The five tools. Each call authenticates on its own (the caller comes with the HTTP request), keeps no state. */
 final class FleetTools {
@@ -222,7 +223,7 @@ final class FleetTools {
         if (n > 20) {
             text.append("\n… and ").append(n - 20).append(" more in the structured content");
         }
-        return CallToolResult.builder().structuredContent(json, body.toString()).addTextContent(text.toString()).build();
+        return CallToolResult.builder().structuredContent(new RawValue(body.toString())).addTextContent(text.toString()).build();
     }
 
     // ---- agents
@@ -350,13 +351,13 @@ final class FleetTools {
         return out;
     }
 
+    /**
+     * The structured content goes to the SDK as raw JSON, written once with the schemas' mapper and copied as is into
+     * the response: no map in between, no second serialization.
+     */
     private CallToolResult result(Object body, String text) {
-        try {
-            return CallToolResult.builder().structuredContent(json, json.writeValueAsString(FleetJson.mapper().valueToTree(body)))
-                    .addTextContent(text).build();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return CallToolResult.builder().structuredContent(new RawValue(FleetJson.mapper().writeValueAsString(body)))
+                .addTextContent(text).build();
     }
 
     static CallToolResult error(String message) {
