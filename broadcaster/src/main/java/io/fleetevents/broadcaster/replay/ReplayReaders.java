@@ -27,9 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs replays: each on a pooled thread with its own consumer (assign + seek, no group), reading from the start
+ * Runs replays: each on a pooled thread with that thread's consumer (assign + seek, no group), reading from the start
  * position to the live position, filtering and scoping each event, then handing the subscription to the live
  * stream. At most {@code maxConcurrent} run at once; others queue. No cap on how far back, within retention.
+ * A thread keeps its consumer between replays (a short replay, such as an MCP {@code list_events} page, would
+ * otherwise spend most of its time creating one): at most {@code maxConcurrent} consumers, closed with the pool or
+ * after a failure.
  */
 public final class ReplayReaders {
 
@@ -39,6 +42,8 @@ public final class ReplayReaders {
     private final BroadcasterMetrics metrics;
     private final Duration pollTimeout;
     private final ExecutorService pool;
+    /** The consumer of the current replay thread; only that thread touches it. */
+    private final ThreadLocal<KafkaConsumer<byte[], byte[]>> consumers = new ThreadLocal<>();
 
     public ReplayReaders(KafkaClients clients, BroadcasterMetrics metrics, BroadcasterProperties.Replay config) {
         this.clients = clients;
@@ -46,7 +51,13 @@ public final class ReplayReaders {
         this.pollTimeout = config.pollTimeout();
         AtomicInteger count = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(config.maxConcurrent(), r -> {
-            Thread t = new Thread(r, "fleet-events-replay-" + count.incrementAndGet());
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    discardConsumer();
+                }
+            }, "fleet-events-replay-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -91,7 +102,8 @@ public final class ReplayReaders {
         if (subscription.isClosed()) {
             return;
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("fleet-events-broadcaster-replay", 500)) {
+        try {
+            KafkaConsumer<byte[], byte[]> consumer = consumer();
             List<TopicPartition> partitions = clients.partitions(consumer, Duration.ofSeconds(10));
             partitions = partitions.stream().filter(tp -> tp.partition() < live.partitions()).toList();
             consumer.assign(partitions);
@@ -118,8 +130,47 @@ public final class ReplayReaders {
                 subscription.replayProgress(position);
             }
         } catch (KafkaException | IllegalStateException e) {
+            discardConsumer();
             log.warn("replay for subscription {} failed: {}", subscription.id(), e.getMessage());
             subscription.target().replayFailed(subscription, "replay failed: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            discardConsumer();
+            throw e;
+        } finally {
+            releaseConsumer();
+        }
+    }
+
+    /** Nothing of a replay stays assigned or buffered for the next one on this thread. */
+    private void releaseConsumer() {
+        KafkaConsumer<byte[], byte[]> consumer = consumers.get();
+        if (consumer != null) {
+            try {
+                consumer.assign(List.of());
+            } catch (RuntimeException e) {
+                discardConsumer();
+            }
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        KafkaConsumer<byte[], byte[]> consumer = consumers.get();
+        if (consumer == null) {
+            consumer = clients.consumer("fleet-events-broadcaster-replay", 500);
+            consumers.set(consumer);
+        }
+        return consumer;
+    }
+
+    private void discardConsumer() {
+        KafkaConsumer<byte[], byte[]> consumer = consumers.get();
+        consumers.remove();
+        if (consumer != null) {
+            try {
+                consumer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                log.debug("closing a replay consumer: {}", e.getMessage());
+            }
         }
     }
 
