@@ -88,7 +88,7 @@ public record BroadcasterProperties(
     }
 
     /**
-     * @param maxConcurrent replay readers running at once (each owns a Kafka consumer); more wait their turn
+     * @param maxConcurrent replay readers running at once (each reader thread keeps one Kafka consumer between replays); more wait their turn
      * @param pollTimeout   replay consumer poll timeout
      */
     public record Replay(
