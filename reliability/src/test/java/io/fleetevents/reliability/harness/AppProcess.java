@@ -65,6 +65,24 @@ public final class AppProcess implements AutoCloseable {
                 healthPath);
     }
 
+    /**
+     * A main class run from a class path as {@code java <heap> <fast-start flags> -cp classPath mainClass args…};
+     * readiness is a line in its log ({@link #awaitLogLine}).
+     */
+    public static AppProcess main(String name, String classPath, String mainClass, String heap, List<String> jvmArgs,
+                                  List<String> args, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + heap);
+        command.addAll(JVM_FLAGS);
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(args);
+        return new AppProcess(name, List.copyOf(command), Map.of(), logDir.resolve(name + ".log"), 0, null);
+    }
+
     public String name() {
         return name;
     }

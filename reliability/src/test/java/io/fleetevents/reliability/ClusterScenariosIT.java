@@ -1,0 +1,188 @@
+package io.fleetevents.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetevents.reliability.collect.Collector;
+import io.fleetevents.reliability.collect.CommittedCollector;
+import io.fleetevents.reliability.collect.Received;
+import io.fleetevents.reliability.harness.AppProcess;
+import io.fleetevents.reliability.harness.ClusterStack;
+import io.fleetevents.reliability.harness.KafkaCluster;
+import io.fleetevents.reliability.harness.TcpProxy;
+import io.fleetevents.reliability.oracle.ResultTable;
+import io.fleetevents.reliability.oracle.ScriptedFleet;
+import io.fleetevents.reliability.oracle.Tally;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The system on a three-node Kafka cluster configured for production (replication factor 3,
+ * {@code min.insync.replicas=2}, a transaction log of three replicas): partition leaders killed, two broadcaster
+ * instances behind one address. The oracle is the suite's: zero missing, zero duplicated, zero false on every
+ * transport, and no app restarted by hand. Runs before the single-broker scenarios (its own stack, closed when it
+ * ends; {@code @Order} with the class orderer of {@code junit-platform.properties}), and writes its own table,
+ * {@code target/reliability-cluster-table.md}.
+ */
+@Order(1)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterScenariosIT {
+
+    private static final Duration POLL = Duration.ofSeconds(60);
+    private static final Duration DELIVERY = Duration.ofSeconds(120);
+    private static final Duration START = Duration.ofSeconds(180);
+    private static final int AGENTS = 8;
+
+    private static final long STARTED = System.nanoTime();
+    private static ClusterStack stack;
+    private static CommittedCollector committed;
+    private static final ResultTable TABLE = new ResultTable();
+
+    @BeforeAll
+    static void startTheCluster() throws Exception {
+        stack = ClusterStack.start(Suite.REPO, Suite.OUT);
+        committed = new CommittedCollector(stack.kafka().bootstrapServers(), "fleet.events");
+    }
+
+    @AfterAll
+    static void stopTheCluster() {
+        TABLE.write(Suite.OUT.resolve("reliability-cluster-table.md"),
+                Duration.ofNanos(System.nanoTime() - STARTED));
+        if (committed != null) {
+            committed.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(420)
+    void shouldLoseAndDoubleNothingWhenTheLeaderOfTheBusiestSnapshotPartitionIsKilled() {
+        killLeaderOfBusiest("coder.agent-snapshots", "c1");
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(420)
+    void shouldLoseAndDoubleNothingWhenTheLeaderOfTheBusiestEventsPartitionIsKilled() {
+        killLeaderOfBusiest("fleet.events", "c2");
+    }
+
+    private void killLeaderOfBusiest(String topic, String id) {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), id + "-leader-kill");
+        List<String> agents = fleet.create(AGENTS);
+        AppProcess broadcaster = stack.broadcasters().get(0);
+        try (Subscribers subscribers = Subscribers.open(fleet, broadcaster.port(), 2, true, broadcaster)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+
+            KafkaCluster.PartitionLeader busiest = stack.kafka().busiest(topic);
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            stack.kafka().kill(busiest.leader());
+            long kill = System.nanoTime();
+            int atKill = Tally.of(fleet, committed.received()).delivered();
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Duration pollerBack = since(kill);
+            agents.forEach(a -> fleet.lifeStep(a, 3));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = since(kill);
+            String perApp = perApp(fleet, kill, pollerBack, subscribers);
+            stack.kafka().restart(busiest.leader(), START);
+            stack.kafka().awaitFullyReplicated(START);
+            Barriers.watch(Duration.ofSeconds(2));
+
+            subscribers.report(TABLE, id + " SIGKILL leader of busiest " + topic + " partition", fleet, committed,
+                    recovery, String.format("node %d (leader of %s, %d records) SIGKILLed with %d of %d committed, a "
+                                    + "round made while down; %s; no app restarted", busiest.leader(),
+                            busiest.partition(), busiest.endOffset(), atKill, fleet.expectedCount(), perApp));
+            assertExact(fleet, withCommitted(subscribers.all()));
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(420)
+    void shouldLetSubscribersOfAKilledBroadcasterResumeOnTheOtherInstanceWithTheirTokens() throws Exception {
+        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "c3-broadcaster-pair");
+        List<String> agents = fleet.create(AGENTS);
+        AppProcess first = stack.broadcasters().get(0);
+        AppProcess second = stack.broadcasters().get(1);
+        try (TcpProxy balancer = new TcpProxy(first.port(), second.port());
+             Subscribers subscribers = Subscribers.open(fleet, balancer.port(), 6, true, first)) {
+            Barriers.pollerObserved(stack.poller(), POLL);
+            agents.forEach(a -> fleet.lifeStep(a, 1));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+
+            first.kill();
+            long kill = System.nanoTime();
+            agents.forEach(a -> fleet.lifeStep(a, 2));
+            Barriers.pollerObserved(stack.poller(), POLL);
+            Barriers.allDelivered(fleet, withCommitted(subscribers.all()), DELIVERY);
+            Duration recovery = since(kill);
+            Barriers.watch(Duration.ofSeconds(2));
+            long resumed = subscribers.stomp.stream().filter(c -> c.connects() >= 2).count();
+            OptionalLong firstDelivery = firstArrivalAfter(fleet, subscribers.all(), kill);
+
+            subscribers.report(TABLE, "c3 two broadcasters behind one address, one SIGKILLed", fleet, committed,
+                    recovery, String.format("%d of %d STOMP subscribers were on the killed instance and resumed on the "
+                                    + "other with their token; first delivery %s after the kill; no app restarted",
+                            resumed, subscribers.stomp.size(), seconds(firstDelivery, kill)));
+            assertThat(resumed).as("STOMP subscribers that resumed on the other instance").isPositive();
+            assertExact(fleet, withCommitted(subscribers.all()));
+        } finally {
+            if (!first.isAlive()) {
+                first.start().awaitHealthy(START); // for the scenarios after this one
+            }
+        }
+    }
+
+    private static String perApp(ScriptedFleet fleet, long fault, Duration pollerBack, Subscribers subscribers) {
+        return String.format("first complete poll cycle %.1f s, first committed event %s, first delivery %s after "
+                        + "the kill", pollerBack.toMillis() / 1000.0,
+                seconds(firstArrivalAfter(fleet, List.of(committed), fault), fault),
+                seconds(firstArrivalAfter(fleet, subscribers.stomp, fault), fault));
+    }
+
+    /** The earliest arrival after {@code nanos} of an event of {@code fleet} at any of the collectors. */
+    private static OptionalLong firstArrivalAfter(ScriptedFleet fleet, List<? extends Collector> collectors,
+                                                  long nanos) {
+        return collectors.stream().flatMap(c -> Tally.filter(fleet, c.received()).stream())
+                .mapToLong(Received::arrivedNanos).filter(t -> t > nanos).min();
+    }
+
+    private static String seconds(OptionalLong at, long from) {
+        return at.isPresent() ? String.format("%.1f s", (at.getAsLong() - from) / 1e9) : "—";
+    }
+
+    private static Duration since(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos);
+    }
+
+    private static List<Collector> withCommitted(List<Collector> collectors) {
+        List<Collector> all = new ArrayList<>(collectors);
+        all.add(committed);
+        return all;
+    }
+
+    private static void assertExact(ScriptedFleet fleet, List<? extends Collector> collectors) {
+        for (Collector c : collectors) {
+            assertThat(Tally.of(fleet, c.received())).as(c.transport())
+                    .isEqualTo(new Tally(fleet.expectedCount(), fleet.expectedCount(), 0, 0, 0));
+        }
+    }
+}
