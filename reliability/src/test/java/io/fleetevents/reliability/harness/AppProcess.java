@@ -102,9 +102,21 @@ public final class AppProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             process = builder.start();
+            int run = starts;
+            // how it ended (137 = SIGKILL, 143 = SIGTERM), after whatever it wrote last
+            process.onExit().thenAccept(p -> appendToLog("\n===== run " + run + " of " + name + " exited with code "
+                    + p.exitValue() + " =====\n"));
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void appendToLog(String line) {
+        try {
+            Files.writeString(log, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the log is only for people
         }
     }
 
