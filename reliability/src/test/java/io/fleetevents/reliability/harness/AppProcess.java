@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,24 @@ public final class AppProcess implements AutoCloseable {
                 healthPath);
     }
 
+    /**
+     * A main class run from a class path as {@code java <heap> <fast-start flags> -cp classPath mainClass args…};
+     * readiness is a line in its log ({@link #awaitLogLine}).
+     */
+    public static AppProcess main(String name, String classPath, String mainClass, String heap, List<String> jvmArgs,
+                                  List<String> args, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + heap);
+        command.addAll(JVM_FLAGS);
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(args);
+        return new AppProcess(name, List.copyOf(command), Map.of(), logDir.resolve(name + ".log"), 0, null);
+    }
+
     public String name() {
         return name;
     }
@@ -80,7 +99,7 @@ public final class AppProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             starts++;
             Files.writeString(log, "\n===== start " + starts + " of " + name + " =====\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    java.nio.file.StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -93,6 +112,10 @@ public final class AppProcess implements AutoCloseable {
                 }
             });
             process = builder.start();
+            int run = starts;
+            // how it ended (137 = SIGKILL, 143 = SIGTERM), after whatever it wrote last
+            process.onExit().thenAccept(p -> appendToLog("\n===== run " + run + " of " + name + " exited with code "
+                    + p.exitValue() + " =====\n"));
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
@@ -105,6 +128,14 @@ public final class AppProcess implements AutoCloseable {
      */
     public void setEnv(String key, String value) {
         envOverrides.put(key, value == null ? "" : value);
+    }
+
+    private void appendToLog(String line) {
+        try {
+            Files.writeString(log, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the log is only for people
+        }
     }
 
     /** SIGKILL: no shutdown hook, no flush, no graceful leave of a consumer group. */

@@ -181,6 +181,10 @@ public final class Stack implements AutoCloseable {
      * {@code target/} meanwhile.
      */
     private Path jar(String module, String file) {
+        return privateCopy(repo, work, module, file);
+    }
+
+    static Path privateCopy(Path repo, Path work, String module, String file) {
         Path jar = repo.resolve(module).resolve("target").resolve(file).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `mvn -B -q install -DskipTests` (or `verify` "

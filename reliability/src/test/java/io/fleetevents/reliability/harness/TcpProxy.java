@@ -7,23 +7,36 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy between subscribers and the broadcaster that can cut the network: {@link #cut()} resets every
- * proxied connection and refuses new ones until {@link #restore()}. The client sees what it would see when a
- * link drops, and has to resume by itself.
+ * A TCP proxy that can cut the network: {@link #cut()} resets every proxied connection and refuses new ones until
+ * {@link #restore()}; {@link #cutFrom(long)} does the same only to connections opened by one local process. The
+ * client sees what it would see when a link drops, and has to resume by itself. With several targets it is a load
+ * balancer: each new connection goes to the next target that accepts it, so a dead target's clients land on a live
+ * one when they reconnect.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int targetPort;
+    private final int[] targetPorts;
+    private final AtomicInteger next = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Client-side socket of each link → the peer's local port, for {@link #cutFrom}. */
+    private final Map<Socket, Integer> clients = new ConcurrentHashMap<>();
+    private final Set<Long> cutPids = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
-    public TcpProxy(int targetPort) throws IOException {
-        this.targetPort = targetPort;
+    public TcpProxy(int... targetPorts) throws IOException {
+        if (targetPorts.length == 0) {
+            throw new IllegalArgumentException("no target");
+        }
+        this.targetPorts = targetPorts.clone();
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + port());
@@ -44,23 +57,43 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Drops every connection opened by the local process {@code pid} (RST) and refuses its new ones (the process is
+     * told by the owner of the connecting socket, read from {@code /proc}).
+     */
+    public void cutFrom(long pid) {
+        cutPids.add(pid);
+        for (Map.Entry<Socket, Integer> link : clients.entrySet()) {
+            if (ownedBy(link.getValue(), pid)) {
+                reset(link.getKey());
+            }
+        }
+    }
+
+    /** Accepts every connection again. */
     public void restore() {
         cut = false;
+        cutPids.clear();
     }
 
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                if (cut) {
+                if (cut || refusedPeer(client.getPort())) {
                     reset(client);
                     continue;
                 }
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream = connectToATarget();
+                if (upstream == null) {
+                    reset(client);
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
+                clients.put(client, client.getPort());
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
@@ -87,10 +120,73 @@ public final class TcpProxy implements AutoCloseable {
                 reset(to);
                 open.remove(from);
                 open.remove(to);
+                clients.remove(from);
+                clients.remove(to);
             }
         }, "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The first target, from the next one in turn, that accepts a connection; null when none does. */
+    private Socket connectToATarget() {
+        int first = Math.floorMod(next.getAndIncrement(), targetPorts.length);
+        for (int i = 0; i < targetPorts.length; i++) {
+            try {
+                return new Socket(InetAddress.getLoopbackAddress(), targetPorts[(first + i) % targetPorts.length]);
+            } catch (IOException e) {
+                // that target is down: try the next
+            }
+        }
+        return null;
+    }
+
+    private boolean refusedPeer(int peerPort) {
+        for (long pid : cutPids) {
+            if (ownedBy(peerPort, pid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the loopback socket bound to {@code localPort} that is connected to this proxy belongs to process
+     * {@code pid}: its inode from {@code /proc/net/tcp}, then a {@code socket:[inode]} among the process's files.
+     */
+    private boolean ownedBy(int localPort, long pid) {
+        String inode = socketInode(localPort, port());
+        if (inode == null) {
+            return false;
+        }
+        String link = "socket:[" + inode + "]";
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(link);
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            });
+        } catch (IOException e) {
+            return false; // the process has gone
+        }
+    }
+
+    private static String socketInode(int localPort, int remotePort) {
+        String local = String.format(":%04X", localPort);
+        String remote = String.format(":%04X", remotePort);
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                    return f[9];
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     private static void reset(Socket socket) {

@@ -1,0 +1,166 @@
+package io.fleetevents.reliability.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system on a three-node Kafka cluster ({@link KafkaCluster}), configured as docs/operating.md tells a
+ * production user: every topic the apps create with replication factor 3 (the brokers' {@code min.insync.replicas=2}
+ * applies), Streams' internal topics too, producers with {@code acks=all} (the apps' fixed default). coder-sim,
+ * poller, processor and two broadcaster instances run as processes, as in {@link Stack}; nothing else is tuned.
+ */
+public final class ClusterStack implements AutoCloseable {
+
+    private static final String SIM_TOKEN = "reliability-sim-token";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path work;
+    private final KafkaCluster kafka;
+    private final int simPort = Ports.free();
+    private final int pollerPort = Ports.free();
+    private final int processorPort = Ports.free();
+    private final AppProcess sim;
+    private final AppProcess poller;
+    private final AppProcess processor;
+    private final List<AppProcess> broadcasters;
+    private final CoderSimControl simControl;
+
+    private ClusterStack(Path repo, Path out) throws IOException {
+        Path logs = out.resolve("reliability-cluster-logs");
+        Files.createDirectories(logs);
+        try (var old = Files.list(logs)) {
+            for (Path log : old.toList()) {
+                Files.delete(log);
+            }
+        }
+        this.work = Files.createTempDirectory("fleet-reliability-cluster");
+        kafka = new KafkaCluster(Stack.privateCopy(repo, work, "standalone", "fleet-events-standalone.jar"), work,
+                logs);
+        String bootstrap = kafka.bootstrapServers();
+        sim = AppProcess.jar("coder-sim", Stack.privateCopy(repo, work, "coder-sim", "coder-sim-exec.jar"), "128m",
+                List.of(), Map.of(
+                        "CODER_SIM_PORT", String.valueOf(simPort),
+                        "CODER_SIM_BIND", "127.0.0.1",
+                        "CODER_SIM_TOKEN", SIM_TOKEN,
+                        "CODER_SIM_WORKSPACES", "0",
+                        "CODER_SIM_ACTIVITY_MS", "0",
+                        "CODER_SIM_SEED", "7"), logs, simPort, "/sim/state");
+        Map<String, String> pollerEnv = new LinkedHashMap<>();
+        pollerEnv.put("CODER_URL", "http://127.0.0.1:" + simPort);
+        pollerEnv.put("CODER_SESSION_TOKEN", SIM_TOKEN);
+        pollerEnv.put("CODER_DEPLOYMENT", Stack.DEPLOYMENT);
+        pollerEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        pollerEnv.put("SERVER_PORT", String.valueOf(pollerPort));
+        poller = AppProcess.jar("poller", Stack.privateCopy(repo, work, "poller", "poller-exec.jar"), "192m", List.of(
+                "--fleet.poller.interval=1s",
+                "--fleet.poller.topic.create=true",
+                "--fleet.poller.topic.replication-factor=3"), pollerEnv, logs, pollerPort, "/actuator/health");
+        processor = AppProcess.jar("processor", Stack.privateCopy(repo, work, "processor", "processor-exec.jar"),
+                "256m", List.of(
+                        "--fleet.processor.bootstrap-servers=" + bootstrap,
+                        "--server.port=" + processorPort,
+                        "--fleet.processor.streams.state-dir=" + work.resolve("processor-state"),
+                        "--fleet.processor.topics.replication-factor=3",
+                        "--fleet.processor.streams.internal-replication-factor=3"),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap), logs, processorPort, "/actuator/health");
+        Path broadcasterJar = Stack.privateCopy(repo, work, "broadcaster", "broadcaster-exec.jar");
+        broadcasters = List.of(broadcaster("broadcaster-1", broadcasterJar, bootstrap, logs),
+                broadcaster("broadcaster-2", broadcasterJar, bootstrap, logs));
+        simControl = new CoderSimControl("http://127.0.0.1:" + simPort);
+    }
+
+    /** Starts the cluster, then every app, and waits until each reports healthy. */
+    public static ClusterStack start(Path repo, Path out) throws IOException {
+        ClusterStack stack = new ClusterStack(repo, out);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::killAll, "reliability-cluster-reaper"));
+        try {
+            stack.sim.start();
+            stack.kafka.start(START_TIMEOUT);
+            stack.processor.start();
+            stack.poller.start();
+            stack.broadcasters.forEach(AppProcess::start);
+            stack.awaitAllHealthy();
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static AppProcess broadcaster(String name, Path jar, String bootstrap, Path logs) {
+        int port = Ports.free();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SERVER_PORT", String.valueOf(port));
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_NAME", "reliability-admin");
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_SHA256", Stack.sha256(Stack.ADMIN_TOKEN));
+        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0", "*");
+        return AppProcess.jar(name, jar, "256m", List.of(
+                "--fleet.broadcaster.kafka.bootstrap-servers=" + bootstrap,
+                "--server.port=" + port), env, logs, port, "/actuator/health");
+    }
+
+    public KafkaCluster kafka() {
+        return kafka;
+    }
+
+    public AppProcess poller() {
+        return poller;
+    }
+
+    public AppProcess processor() {
+        return processor;
+    }
+
+    /** The two broadcaster instances (both read every partition of {@code fleet.events}). */
+    public List<AppProcess> broadcasters() {
+        return broadcasters;
+    }
+
+    public CoderSimControl coder() {
+        return simControl;
+    }
+
+    /** Every app healthy. */
+    public void awaitAllHealthy() {
+        sim.awaitHealthy(START_TIMEOUT);
+        processor.awaitHealthy(START_TIMEOUT);
+        poller.awaitHealthy(START_TIMEOUT);
+        for (AppProcess b : broadcasters) {
+            b.awaitHealthy(START_TIMEOUT);
+        }
+    }
+
+    private void killAll() {
+        for (AppProcess app : List.of(broadcasters.get(0), broadcasters.get(1), poller, processor, sim)) {
+            if (app.isAlive()) {
+                app.kill();
+            }
+        }
+        kafka.killAll();
+    }
+
+    @Override
+    public void close() {
+        for (AppProcess app : List.of(broadcasters.get(0), broadcasters.get(1), poller, processor, sim)) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                app.kill();
+            }
+        }
+        kafka.close();
+        try (var files = Files.walk(work)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
