@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,7 +44,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real browser (Debian's headless Chromium) against a running standalone stack: events appear,
  * a filter narrows the feed, the utilisation chart draws, and after the broadcaster is stopped and started again the
  * page resumes with its last token and shows exactly the events it missed (checked against fleet.events itself).
- * Also runs the JavaScript snippet of docs/clients.md as written.
+ * The agents table shows the task agent's current state before the cut and after (rebuilt from fleet.agents). Also
+ * runs the JavaScript snippet of docs/clients.md as written.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -102,6 +104,13 @@ class DashboardBrowserIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> !rows().isEmpty() && types().equals(Set.of("AGENT_CONNECTED")));
         assertThat(rows().size()).isLessThan(before);
         assertThat(browser.findElement(By.id("count-TASK_COMPLETION")).getText()).startsWith("0");
+
+        // The agents table is the current state (fleet.agents), whatever the feed's filter.
+        await().atMost(Duration.ofSeconds(60)).until(() -> agentRow(taskAgent)
+                .filter(cells -> cells.get(5).startsWith("TASK_COMPLETION ")).isPresent());
+        assertThat(agentRow(taskAgent).orElseThrow().get(1)).isEqualTo("connected");
+        assertThat(browser.findElement(By.id("agents-count")).getText())
+                .isEqualTo("(" + browser.findElements(By.cssSelector("#agents tbody tr")).size() + ")");
     }
 
     @Test
@@ -135,6 +144,10 @@ class DashboardBrowserIT {
         assertThat(delivered).isNotEmpty().isEqualTo(eventIdsBetween(tokenBeforeCut, after.resumeToken()));
         assertThat(((Number) js("return window.fleetDashboard.duplicates")).intValue()).isZero();
         assertThat(browser.findElement(By.id("replayed")).getText()).matches("replayed: [1-9][0-9]*");
+        // The restarted broadcaster rebuilt the current state from fleet.agents: the task agent's last event is the
+        // failure made while it was down.
+        await().atMost(Duration.ofSeconds(60)).until(() -> agentRow(taskAgent)
+                .filter(cells -> cells.get(5).startsWith("TASK_FAILURE ")).isPresent());
         File screenshot = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(screenshot.toPath(), Path.of("target/dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -170,6 +183,13 @@ class DashboardBrowserIT {
 
     private List<WebElement> rows() {
         return browser.findElements(By.cssSelector("#feed tbody tr"));
+    }
+
+    /** The cells of the agents table's row for {@code path} (path, status, lifecycle, build, task, last event). */
+    private Optional<List<String>> agentRow(String path) {
+        return browser.findElements(By.cssSelector("#agents tbody tr")).stream()
+                .map(row -> row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+                .filter(cells -> cells.size() == 6 && cells.get(0).equals(path)).findFirst();
     }
 
     private Set<String> types() {

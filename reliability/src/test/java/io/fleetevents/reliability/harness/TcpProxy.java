@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,7 +153,7 @@ public final class TcpProxy implements AutoCloseable {
 
     /**
      * Whether the loopback socket bound to {@code localPort} that is connected to this proxy belongs to process
-     * {@code pid}: its inode from {@code /proc/net/tcp}, then a {@code socket:[inode]} among the process's files.
+     * {@code pid}: its inode from {@code /proc/net/tcp6} or {@code /proc/net/tcp}, then a {@code socket:[inode]} among the process's files.
      */
     private boolean ownedBy(int localPort, long pid) {
         String inode = socketInode(localPort, port());
@@ -176,15 +177,18 @@ public final class TcpProxy implements AutoCloseable {
     private static String socketInode(int localPort, int remotePort) {
         String local = String.format(":%04X", localPort);
         String remote = String.format(":%04X", remotePort);
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote)) {
-                    return f[9];
+        // A JVM's sockets are IPv6 ones (127.0.0.1 mapped) unless it prefers the IPv4 stack: look in both tables.
+        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                        return f[9];
+                    }
                 }
+            } catch (IOException e) {
+                // no such table on this host
             }
-        } catch (IOException e) {
-            return null;
         }
         return null;
     }
