@@ -3,6 +3,7 @@ package io.fleetevents.processor;
 import io.fleetevents.processor.capacity.CapacityPolicy;
 import io.fleetevents.processor.diff.DiffPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +107,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
      */
     public record StreamsConfig(String processingGuarantee, Integer numThreads, Long commitIntervalMs, Path stateDir,
                                 String storeType, String processingErrorPolicy, Integer internalReplicationFactor,
-                                Map<String, String> overrides) {
+                                Duration closeTimeout, Map<String, String> overrides) {
 
         private static final Set<String> GUARANTEES = Set.of("exactly_once_v2", "at_least_once");
 
@@ -119,6 +120,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
             storeType = blankToDefault(storeType, "in-memory").toLowerCase(Locale.ROOT);
             processingErrorPolicy = blankToDefault(processingErrorPolicy, "continue").toLowerCase(Locale.ROOT);
             internalReplicationFactor = internalReplicationFactor == null ? -1 : internalReplicationFactor;
+            closeTimeout = closeTimeout == null ? Duration.ofSeconds(30) : closeTimeout;
             overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
             String p = "fleet.processor.streams.";
             if (!GUARANTEES.contains(processingGuarantee)) {
@@ -138,6 +140,9 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
                 throw new IllegalArgumentException(p + "processing-error-policy must be continue or fail, was '"
                         + processingErrorPolicy + "'");
             }
+            if (closeTimeout.isNegative()) {
+                throw new IllegalArgumentException(p + "close-timeout must not be negative, was " + closeTimeout);
+            }
             if (internalReplicationFactor == 0 || internalReplicationFactor < -1) {
                 throw new IllegalArgumentException(p + "internal-replication-factor must be >= 1 or -1, was "
                         + internalReplicationFactor);
@@ -145,7 +150,7 @@ public record ProcessorConfig(String applicationId, String bootstrapServers, Top
         }
 
         public static StreamsConfig defaults() {
-            return new StreamsConfig(null, null, null, null, null, null, null, null);
+            return new StreamsConfig(null, null, null, null, null, null, null, null, null);
         }
 
         public boolean exactlyOnce() {

@@ -47,8 +47,10 @@ class ProcessorConfigTest {
                 .hasMessageContaining("fleet.processor.capacity.warning-threshold");
         assertThatThrownBy(() -> new CapacityPolicy(null, null, null, null, List.of("team"), null))
                 .hasMessageContaining("fleet.processor.capacity.scopes");
-        assertThatThrownBy(() -> new ProcessorConfig.StreamsConfig("exactly_once", null, null, null, null, null, null, null))
-                .hasMessageContaining("fleet.processor.streams.processing-guarantee");
+        assertThatThrownBy(() -> new ProcessorConfig.StreamsConfig("exactly_once", null, null, null, null, null, null,
+                null, null)).hasMessageContaining("fleet.processor.streams.processing-guarantee");
+        assertThatThrownBy(() -> new ProcessorConfig.StreamsConfig(null, null, null, null, null, null, null,
+                Duration.ofSeconds(-1), null)).hasMessageContaining("fleet.processor.streams.close-timeout");
         assertThatThrownBy(() -> new ProcessorConfig.TopicsConfig(null, null, null, null, null, 0, null, null))
                 .hasMessageContaining("fleet.processor.topics.partitions");
         assertThatThrownBy(() -> new DiffPolicy(null, Duration.ofSeconds(-1)))

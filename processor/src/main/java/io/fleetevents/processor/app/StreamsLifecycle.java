@@ -70,7 +70,7 @@ public final class StreamsLifecycle implements SmartLifecycle {
         if (current == null) {
             return;
         }
-        current.close(Duration.ofSeconds(30));
+        current.close(config.streams().closeTimeout());
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }

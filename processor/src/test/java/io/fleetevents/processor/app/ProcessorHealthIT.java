@@ -38,6 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ProcessorHealthIT {
 
+    /** A stream thread stuck initialising transactions never closes gracefully: don't wait the default 30 s for it. */
+    private static final String STUCK_CLOSE = "fleet.processor.streams.close-timeout=1s";
+
     private static KafkaTestBroker.Dedicated threeReplicaTransactionLog;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -60,7 +63,8 @@ class ProcessorHealthIT {
             throws Exception {
         String input = KafkaTestBroker.uniqueTopic("health-txn");
 
-        try (ConfigurableApplicationContext app = start(threeReplicaTransactionLog.bootstrapServers(), input)) {
+        try (ConfigurableApplicationContext app = start(threeReplicaTransactionLog.bootstrapServers(), input,
+                STUCK_CLOSE)) {
 
             // Default check interval: the operator's configuration must find it well within a minute.
             String health = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -78,7 +82,8 @@ class ProcessorHealthIT {
         String input = KafkaTestBroker.uniqueTopic("health-rebalancing");
 
         try (ConfigurableApplicationContext app = start(threeReplicaTransactionLog.bootstrapServers(), input,
-                "fleet.processor.health.rebalancing-after=5s", "fleet.processor.health.check-interval=1s")) {
+                "fleet.processor.health.rebalancing-after=5s", "fleet.processor.health.check-interval=1s",
+                STUCK_CLOSE)) {
 
             String health = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> get(app, "/actuator/health"), body -> body.contains("has been rebalancing for"));

@@ -22,7 +22,7 @@ public final class DriverThroughput {
         }
         ProcessorConfig config = new ProcessorConfig("ttd", "unused:9092", null, null,
                 new ProcessorConfig.StreamsConfig(null, null, null, Files.createTempDirectory("ttd"), null, null,
-                        null, null));
+                        null, null, null));
         try (TopologyTestDriver driver = new TopologyTestDriver(ProcessorTopology.build(config),
                 StreamsSettings.of(config, TopologyListener.NONE))) {
             TestInputTopic<String, byte[]> in = driver.createInputTopic("coder.agent-snapshots",

@@ -385,7 +385,7 @@ public final class ProcessorBenchmark {
                 input + "-capacity", input + "-agents", null, PARTITIONS, null, null);
         return new ProcessorConfig(appId, bootstrap, topics, null,
                 new ProcessorConfig.StreamsConfig(guarantee, Integer.getInteger("bench.threads"), null, stateDir,
-                        null, null, 1, variant));
+                        null, null, 1, null, variant));
     }
 
     /**

@@ -35,7 +35,7 @@ class ProcessingErrorPolicyTest {
     private TopologyTestDriver driver(String policy) throws Exception {
         ProcessorConfig config = new ProcessorConfig("ttd", "unused:9092", null, null,
                 new ProcessorConfig.StreamsConfig(null, null, null, Files.createTempDirectory("policy"), null, policy,
-                        null, null));
+                        null, null, null));
         Properties props = StreamsSettings.of(config, listener);
         return new TopologyTestDriver(ProcessorTopology.build(config, listener), props);
     }

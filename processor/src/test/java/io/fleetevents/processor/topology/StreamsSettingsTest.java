@@ -13,7 +13,7 @@ class StreamsSettingsTest {
     private static ProcessorConfig config(Map<String, String> overrides) {
         return new ProcessorConfig("settings", "unused:9092", null, null,
                 new ProcessorConfig.StreamsConfig(null, null, null, Path.of("target", "settings-state"), null, null,
-                        null, overrides));
+                        null, null, overrides));
     }
 
     @Test

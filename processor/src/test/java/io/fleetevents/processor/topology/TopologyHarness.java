@@ -55,7 +55,7 @@ final class TopologyHarness implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         config = new ProcessorConfig("ttd", "unused:9092", null, policy,
-                new ProcessorConfig.StreamsConfig(null, null, null, stateDir, null, null, null, null), diff);
+                new ProcessorConfig.StreamsConfig(null, null, null, stateDir, null, null, null, null, null), diff);
         Properties props = StreamsSettings.of(config, TopologyListener.NONE);
         driver = new TopologyTestDriver(ProcessorTopology.build(config), props);
         snapshots = driver.createInputTopic(config.topics().snapshots(), Serdes.String().serializer(),
