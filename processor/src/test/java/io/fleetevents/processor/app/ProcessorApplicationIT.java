@@ -76,7 +76,10 @@ class ProcessorApplicationIT {
                 "server.port=0")
                 // Also as an argument: builder properties rank below @PropertySource defaults (server.port=8082),
                 // so without it the IT bound 8082 and failed whenever another process held that port.
-                .run("--server.port=0");
+                // The disconnect after the restart is reported at once, not after the default 45 s grace, and the
+                // restarted instance takes the partitions once the stopped one's membership expires (6 s, not 45 s).
+                .run("--server.port=0", "--fleet.processor.diff.disconnect-grace=0s",
+                        "--fleet.processor.streams.overrides[consumer.session.timeout.ms]=6000");
     }
 
     private void awaitUp(ConfigurableApplicationContext app) {
