@@ -93,7 +93,10 @@ public final class StandaloneStack implements AutoCloseable {
                         launch("processor", ProcessorApplication.class, WebApplicationType.NONE, Map.of(
                                 "fleet.processor.bootstrap-servers", kafka,
                                 "fleet.processor.streams.state-dir",
-                                config.dataDir().resolve("processor-state").toAbsolutePath().toString())), starter);
+                                config.dataDir().resolve("processor-state").toAbsolutePath().toString(),
+                                // After a restart the broker keeps the last run's members until their session
+                                // expires: 10 s instead of Kafka's 45 s before events flow again.
+                                "fleet.processor.streams.overrides[consumer.session.timeout.ms]", "10000")), starter);
                 CompletableFuture<ConfigurableApplicationContext> web = CompletableFuture.supplyAsync(() ->
                         launch("broadcaster", BroadcasterApplication.class, WebApplicationType.SERVLET, broadcaster), starter);
                 URI pollUrl = coderUrl;

@@ -129,14 +129,17 @@ class DashboardBrowserIT {
         stack.stopBroadcaster();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElement(By.id("connection")).getText().equals("live"));
-            stack.sim().disconnectAgent(connected.get(0));
+            // A stop is reported at once (a disconnect would wait out the processor's 45 s grace).
+            String stopped = connected.get(0);
+            stack.sim().stopWorkspace(stopped.substring(0, stopped.indexOf('.')));
             stack.sim().failTask(taskAgent, "tests still red");
-            awaitInKafka(tokenBeforeCut, EventType.AGENT_FAILURE, EventType.TASK_FAILURE);
+            awaitInKafka(tokenBeforeCut, EventType.AGENT_DISCONNECTED, EventType.TASK_FAILURE);
         } finally {
             stack.startBroadcaster();
         }
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> types().contains("AGENT_FAILURE") && types().contains("TASK_FAILURE")
+        await().atMost(Duration.ofSeconds(90)).until(() -> types().contains("AGENT_DISCONNECTED")
+                && types().contains("TASK_FAILURE")
                 && browser.findElement(By.id("connection")).getText().equals("live"));
         Snapshot after = snapshot();
         Set<String> delivered = new HashSet<>(after.seen());
