@@ -304,6 +304,9 @@ public record PollerProperties(
      *                                 (default 5 min)
      * @param maxPendingReads          workspaces waiting for an immediate read at most; more are left to the poll
      *                                 (default 1000)
+     * @param maxRequestsPerMinute     watch opens and reopens plus immediate reads, together, per minute at most
+     *                                 (default 240: with the poll's 24 a minute, half of Coder's default 512 even if
+     *                                 every request of the token counts against one bucket)
      */
     public record Watch(@DefaultValue("true") boolean enabled,
                         @DefaultValue("1000") int maxWatchedWorkspaces,
@@ -314,8 +317,13 @@ public record PollerProperties(
                         @DefaultValue("5s") Duration openSpread,
                         @DefaultValue("true") boolean buildStream,
                         @DefaultValue("5m") Duration buildStreamProbeInterval,
-                        @DefaultValue("1000") int maxPendingReads) {
+                        @DefaultValue("1000") int maxPendingReads,
+                        @DefaultValue("240") int maxRequestsPerMinute) {
         public Watch {
+            if (maxRequestsPerMinute < 1) {
+                throw new IllegalArgumentException("fleet.poller.watch.max-requests-per-minute must be >= 1, was "
+                        + maxRequestsPerMinute);
+            }
             if (maxWatchedWorkspaces < 0) {
                 throw new IllegalArgumentException("fleet.poller.watch.max-watched-workspaces must be >= 0, was "
                         + maxWatchedWorkspaces);

@@ -70,6 +70,7 @@ class PushIT {
         props.put("fleet.poller.topic.partitions", "3");
         props.put("fleet.poller.autostart", "false");
         props.put("fleet.poller.watch.open-spread", "0s");
+        props.put("fleet.poller.watch.max-requests-per-minute", "6000");
         props.put("fleet.poller.watch.reconnect-initial-backoff", "50ms");
         props.put("fleet.poller.watch.reconnect-max-backoff", "200ms");
         props.put("fleet.poller.watch.failures-before-fallback", "2");

@@ -29,6 +29,7 @@ class PushGapIT {
 
     private static final Map<String, String> POLLER = Map.of(
             "fleet.poller.watch.open-spread", "0s",
+            "fleet.poller.watch.max-requests-per-minute", "6000",
             "fleet.poller.watch.reconnect-initial-backoff", "100ms",
             "fleet.poller.watch.reconnect-max-backoff", "300ms",
             "fleet.poller.watch.failures-before-fallback", "2");

@@ -107,13 +107,13 @@ public final class CoderApiHandler implements HttpHandler {
     private static final String BUILD_STREAM = "/api/experimental/watch-all-workspacebuilds";
 
     /**
-     * A watch or the build stream: faults, latency and authentication as for any request, then the hub takes the
-     * exchange over. Returns false when it answered here (the caller closes the exchange).
+     * A watch or the build stream: faults aimed at it ({@link FaultPlan#takeForStream}) and authentication as for any
+     * request (no added latency: it would hold an HTTP worker per stream), then the hub takes the exchange over.
+     * Returns false when it answered here (the caller closes the exchange).
      */
     private boolean stream(HttpExchange exchange, String path) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        sleep(faults.latency().toMillis());
-        Optional<Fault> fault = faults.take(path, 0);
+        Optional<Fault> fault = faults.takeForStream(path);
         if (fault.isPresent()) {
             answerFault(exchange, fault.get(), path, query);
             return false;

@@ -11,6 +11,7 @@ import io.fleetevents.poller.cycle.SnapshotOrder;
 import io.fleetevents.poller.watch.BuildStream;
 import io.fleetevents.poller.watch.ImmediateReads;
 import io.fleetevents.poller.watch.PushSources;
+import io.fleetevents.poller.watch.RequestPacer;
 import io.fleetevents.poller.watch.WorkspaceWatches;
 import io.fleetevents.poller.webhook.WebhookIntake;
 import io.fleetevents.poller.publish.KafkaSnapshotSink;
@@ -120,13 +121,14 @@ class PollerConfiguration {
                             SnapshotOrder snapshotOrder, PollerMetrics pollerMetrics, Clock pollerClock) {
         PollerProperties props = resolved.value();
         PollerProperties.Watch watch = props.watch();
+        RequestPacer pacer = new RequestPacer(watch.maxRequestsPerMinute());
         ImmediateReads reads = new ImmediateReads(coderClient, pollCycle::writePushed, pollIds::current, pollerClock,
-                props.coder().requestTimeout(), watch.maxPendingReads(), pollerMetrics);
+                props.coder().requestTimeout(), watch.maxPendingReads(), pacer, pollerMetrics);
         WorkspaceWatches watches = watch.enabled() && watch.maxWatchedWorkspaces() > 0
                 ? new WorkspaceWatches(coderClient, pollCycle::writePushed, pollIds::current, snapshotOrder, pollerClock,
                         new WorkspaceWatches.Settings(watch.maxWatchedWorkspaces(), watch.reconnectInitialBackoff(),
                                 watch.reconnectMaxBackoff(), watch.idleTimeout(), watch.failuresBeforeFallback(),
-                                watch.openSpread()), pollerMetrics)
+                                watch.openSpread()), pacer, pollerMetrics)
                 : null;
         BuildStream buildStream = watch.buildStream()
                 ? new BuildStream(coderClient, reads, watch.reconnectInitialBackoff(), watch.reconnectMaxBackoff(),

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads one workspace at once ({@code GET /api/v2/workspaces/{id}}) when a build event or a notification says it
  * changed, and writes it like any pushed view. One thread; a workspace already waiting for its read is not queued
  * twice (a request that arrives while its read runs queues one more, as that read may predate the news); at most
- * {@code maxPending} workspaces wait, beyond that requests are dropped and counted: the poll covers them. A failed read
+ * {@code maxPending} workspaces wait, beyond that requests are dropped and counted: the poll covers them. Reads are
+ * paced by the {@link RequestPacer} the watches share. A failed read
  * is logged at INFO once per run of failures and left to the poll.
  */
 public final class ImmediateReads implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class ImmediateReads implements AutoCloseable {
     private final Duration timeout;
     private final int maxPending;
     private final PushListener listener;
+    private final RequestPacer pacer;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong reads = new AtomicLong();
     private boolean failing;
@@ -44,7 +46,8 @@ public final class ImmediateReads implements AutoCloseable {
     });
 
     public ImmediateReads(CoderClient coder, PushSink sink, LongSupplier viewIds, Clock clock, Duration timeout,
-                          int maxPending, PushListener listener) {
+                          int maxPending, RequestPacer pacer, PushListener listener) {
+        this.pacer = pacer;
         this.coder = coder;
         this.sink = sink;
         this.viewIds = viewIds;
@@ -80,6 +83,10 @@ public final class ImmediateReads implements AutoCloseable {
     }
 
     private void read(String workspaceId, String source) {
+        long wait = pacer.reserve();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
         pending.remove(workspaceId);
         reads.incrementAndGet();
         Optional<ObjectNode> workspace;

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * longer than {@code idleTimeout} (Coder pings every 15 s) is no longer held and reconnects after a {@link Backoff}.
  * After {@code failuresBeforeFallback} failures in a row without a view it is logged once at INFO and counted as
  * fallen back: its workspace is simply polled, and the watch keeps retrying at the backoff's pace. No error is logged
- * for any of this: a watch is an accelerator, the poll is the truth.
+ * for any of this: a watch is an accelerator, the poll is the truth. Opens and reopens share a {@link RequestPacer}
+ * with the immediate reads, so a thousand watches (re)opening after a coderd restart stay within Coder's rate limit.
  */
 public final class WorkspaceWatches implements AutoCloseable {
 
@@ -57,12 +58,14 @@ public final class WorkspaceWatches implements AutoCloseable {
     private final Settings settings;
     private final Backoff backoff;
     private final PushListener listener;
+    private final RequestPacer pacer;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
 
     public WorkspaceWatches(CoderStreams streams, PushSink sink, LongSupplier viewIds, SnapshotOrder order, Clock clock,
-                            Settings settings, PushListener listener) {
+                            Settings settings, RequestPacer pacer, PushListener listener) {
+        this.pacer = pacer;
         this.streams = streams;
         this.queue = new PushQueue(sink, listener);
         this.viewIds = viewIds;
@@ -171,7 +174,19 @@ public final class WorkspaceWatches implements AutoCloseable {
             this.workspaceId = workspaceId;
         }
 
-        synchronized void connect() {
+        void connect() {
+            if (stopped || closed) {
+                return;
+            }
+            long wait = pacer.reserve();
+            if (wait > 0 && !timers.isShutdown()) {
+                timers.schedule(this::open, wait, TimeUnit.NANOSECONDS);
+            } else {
+                open();
+            }
+        }
+
+        private synchronized void open() {
             if (stopped || closed) {
                 return;
             }

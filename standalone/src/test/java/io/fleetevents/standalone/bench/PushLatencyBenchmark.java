@@ -124,6 +124,8 @@ public final class PushLatencyBenchmark {
         System.setProperty("fleet.poller.watch.enabled", Boolean.toString(watch));
         System.setProperty("fleet.poller.watch.build-stream", Boolean.toString(watch));
         System.setProperty("fleet.poller.watch.max-watched-workspaces", Integer.toString(Math.max(1000, workspaces)));
+        // coder-sim has no rate limit; at the default 240 a minute 1,000 watches take about four minutes to open
+        System.setProperty("fleet.poller.watch.max-requests-per-minute", "6000");
         Path dir = Files.createTempDirectory("push-bench-" + mode);
         StandaloneConfig config = new StandaloneConfig(dir, 0, 0, 0, 0, workspaces, 42, Duration.ZERO,
                 Duration.ofSeconds(5), null, null);
@@ -134,9 +136,13 @@ public final class PushLatencyBenchmark {
             StompSession session = JavaClientExample.subscribe("ws://localhost:" + stack.httpPort()
                     + "/api/events/subscribe", stack.devToken(), null, frames::add);
             int listed = sim.workspacePaths().size();
+            int agents = sim.agentPaths().size();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (System.nanoTime() < deadline) {
-                boolean quiet = frames.count > 0 && System.nanoTime() - frames.lastFrame > Duration.ofSeconds(6).toNanos();
+                // two poll intervals without a frame: the first sight of the fleet has been delivered
+                // (a first cycle can stall on a freshly created topic, so "quiet" alone is not enough)
+                boolean quiet = frames.count >= agents * 9L / 10
+                        && System.nanoTime() - frames.lastFrame > Duration.ofSeconds(10).toNanos();
                 boolean watched = !watch || (int) sim.watchStats().get("watches") >= Math.min(1000, listed);
                 if (quiet && watched) {
                     break;
@@ -209,10 +215,10 @@ public final class PushLatencyBenchmark {
             long heapMb = memory.getHeapMemoryUsage().getUsed() / (1024 * 1024);
             int threads = ManagementFactory.getThreadMXBean().getThreadCount();
             Result result = new Result(mode, Stats.of(frames.latencies("TASK_COMPLETION")),
-                    Stats.of(frames.latencies("AGENT_CONNECTED")), (after.pollerCpu - before.pollerCpu) / 1e9,
-                    (after.pollerAlloc - before.pollerAlloc) / (1024 * 1024), window, requests / (window / 60),
+                    Stats.of(frames.latencies("AGENT_CONNECTED")), after.cpuSince(before) / 1e9,
+                    after.allocatedSince(before) / (1024 * 1024), window, requests / (window / 60),
                     warmUpRequests, streams, heapMb, threads,
-                    (after.simWatchCpu - before.simWatchCpu) / 1e9);
+                    after.simCpuSince(before) / 1e9);
             System.out.printf("%s: TASK_COMPLETION %s (missing %d); AGENT_CONNECTED %s (missing %d)%n", mode,
                     result.task(), frames.pending("TASK_COMPLETION"), result.connect(), frames.pending("AGENT_CONNECTED"));
             return result;
@@ -226,14 +232,17 @@ public final class PushLatencyBenchmark {
         }
     }
 
-    /** CPU and allocation of the poller's threads, and CPU of coder-sim's watch thread, so far. */
-    private record ThreadCost(long pollerCpu, long pollerAlloc, long simWatchCpu) {
+    /**
+     * CPU and allocation of the poller's threads, and CPU of coder-sim's watch thread, per thread, so far. Differences
+     * are taken per thread id, so a thread that ended between two readings subtracts nothing (its share since the
+     * first reading is lost: the figures are a lower bound).
+     */
+    private record ThreadCost(Map<Long, long[]> poller, Map<Long, Long> sim) {
         static ThreadCost now() {
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long cpu = 0;
-            long alloc = 0;
-            long sim = 0;
+            Map<Long, long[]> poller = new java.util.HashMap<>();
+            Map<Long, Long> sim = new java.util.HashMap<>();
             for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) {
                     continue;
@@ -242,13 +251,39 @@ public final class PushLatencyBenchmark {
                 long id = info.getThreadId();
                 if (name.startsWith("poller-") || name.startsWith("HttpClient-") || name.startsWith("coder-client-")
                         || name.contains("producer-network-thread | fleet-events-poller")) {
-                    cpu += Math.max(0, threads.getThreadCpuTime(id));
-                    alloc += Math.max(0, threads.getThreadAllocatedBytes(id));
+                    poller.put(id, new long[] {Math.max(0, threads.getThreadCpuTime(id)),
+                            Math.max(0, threads.getThreadAllocatedBytes(id))});
                 } else if (name.startsWith("coder-sim-") && name.endsWith("-watches")) {
-                    sim += Math.max(0, threads.getThreadCpuTime(id));
+                    sim.put(id, Math.max(0, threads.getThreadCpuTime(id)));
                 }
             }
-            return new ThreadCost(cpu, alloc, sim);
+            return new ThreadCost(poller, sim);
+        }
+
+        long cpuSince(ThreadCost before) {
+            long sum = 0;
+            for (var e : poller.entrySet()) {
+                long[] was = before.poller.get(e.getKey());
+                sum += e.getValue()[0] - (was == null ? 0 : was[0]);
+            }
+            return sum;
+        }
+
+        long allocatedSince(ThreadCost before) {
+            long sum = 0;
+            for (var e : poller.entrySet()) {
+                long[] was = before.poller.get(e.getKey());
+                sum += e.getValue()[1] - (was == null ? 0 : was[1]);
+            }
+            return sum;
+        }
+
+        long simCpuSince(ThreadCost before) {
+            long sum = 0;
+            for (var e : sim.entrySet()) {
+                sum += e.getValue() - before.sim.getOrDefault(e.getKey(), 0L);
+            }
+            return sum;
         }
     }
 }
