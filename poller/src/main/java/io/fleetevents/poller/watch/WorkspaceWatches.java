@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * view id when it arrives and goes to the {@link PushQueue}; the first one of a connection marks the watch held in
  * {@link SnapshotOrder} (from then on every change reaches it). A watch that ends, fails to open, or stays silent
  * longer than {@code idleTimeout} (Coder pings every 15 s) is no longer held and reconnects after a {@link Backoff}.
- * After {@code failuresBeforeFallback} failures in a row without a view it is logged once at INFO and counted as
+ * After {@code failuresBeforeFallback} reopenings in a row that fail before a view it is logged once at INFO and
+ * counted as
  * fallen back: its workspace is simply polled, and the watch keeps retrying at the backoff's pace. No error is logged
  * for any of this: a watch is an accelerator, the poll is the truth. Opens and reopens share a {@link RequestPacer}
  * with the immediate reads, so a thousand watches (re)opening after a coderd restart stay within Coder's rate limit.
@@ -265,7 +266,9 @@ public final class WorkspaceWatches implements AutoCloseable {
                     watches.remove(workspaceId, this);
                     return;
                 }
-                failures = wasHeld ? 1 : failures + 1;
+                // a held watch that ends is no failure (Coder restarted, a proxy timed out): reopen soon; failures
+                // are reopenings that do not get as far as a view
+                failures = wasHeld ? 0 : failures + 1;
                 if (failures >= settings.failuresBeforeFallback() && !fallenBack) {
                     fallenBack = true;
                     listener.fellBack("watch");
@@ -274,7 +277,7 @@ public final class WorkspaceWatches implements AutoCloseable {
                 } else {
                     LOG.debug("watch of workspace {} ended ({}); reconnecting", workspaceId, reason);
                 }
-                delay = backoff.after(failures).toMillis();
+                delay = backoff.after(Math.max(1, failures)).toMillis();
             }
             if (!timers.isShutdown()) {
                 timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
