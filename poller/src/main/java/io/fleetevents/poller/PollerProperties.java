@@ -304,6 +304,8 @@ public record PollerProperties(
      *                                 (default 5 min)
      * @param maxPendingReads          workspaces waiting for an immediate read at most; more are left to the poll
      *                                 (default 1000)
+     * @param notFoundRetry            wait before reopening a watch Coder answered 404/410 (the workspace is gone, or
+     *                                 this Coder has no SSE watch) (default 5 min)
      * @param maxRequestsPerMinute     watch opens and reopens plus immediate reads, together, per minute at most
      *                                 (default 240: with the poll's 24 a minute, half of Coder's default 512 even if
      *                                 every request of the token counts against one bucket)
@@ -318,8 +320,10 @@ public record PollerProperties(
                         @DefaultValue("true") boolean buildStream,
                         @DefaultValue("5m") Duration buildStreamProbeInterval,
                         @DefaultValue("1000") int maxPendingReads,
-                        @DefaultValue("240") int maxRequestsPerMinute) {
+                        @DefaultValue("240") int maxRequestsPerMinute,
+                        @DefaultValue("5m") Duration notFoundRetry) {
         public Watch {
+            positive(notFoundRetry, "fleet.poller.watch.not-found-retry");
             if (maxRequestsPerMinute < 1) {
                 throw new IllegalArgumentException("fleet.poller.watch.max-requests-per-minute must be >= 1, was "
                         + maxRequestsPerMinute);

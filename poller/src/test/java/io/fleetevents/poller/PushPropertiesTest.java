@@ -11,7 +11,7 @@ class PushPropertiesTest {
 
     private static PollerProperties.Watch watch(int max, Duration initial, Duration maxBackoff, int perMinute) {
         return new PollerProperties.Watch(true, max, initial, maxBackoff, Duration.ofSeconds(45), 3, Duration.ZERO,
-                true, Duration.ofMinutes(5), 1000, perMinute);
+                true, Duration.ofMinutes(5), 1000, perMinute, Duration.ofMinutes(5));
     }
 
     @Test

@@ -128,7 +128,7 @@ class PollerConfiguration {
                 ? new WorkspaceWatches(coderClient, pollCycle::writePushed, pollIds::current, snapshotOrder, pollerClock,
                         new WorkspaceWatches.Settings(watch.maxWatchedWorkspaces(), watch.reconnectInitialBackoff(),
                                 watch.reconnectMaxBackoff(), watch.idleTimeout(), watch.failuresBeforeFallback(),
-                                watch.openSpread()), pacer, pollerMetrics)
+                                watch.openSpread(), watch.notFoundRetry()), pacer, pollerMetrics)
                 : null;
         BuildStream buildStream = watch.buildStream()
                 ? new BuildStream(coderClient, reads, watch.reconnectInitialBackoff(), watch.reconnectMaxBackoff(),

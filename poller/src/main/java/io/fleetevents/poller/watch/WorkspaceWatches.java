@@ -46,9 +46,10 @@ public final class WorkspaceWatches implements AutoCloseable {
      * @param idleTimeout            a stream silent this long (no ping, no event) is taken as dead
      * @param failuresBeforeFallback consecutive failures after which a watch is reported as fallen back
      * @param openSpread             new watches open at random points within this time, not all at once
+     * @param notFoundRetry          wait after a 404/410 (the workspace is gone, or this Coder has no SSE watch)
      */
     public record Settings(int maxWatched, Duration initialBackoff, Duration maxBackoff, Duration idleTimeout,
-                           int failuresBeforeFallback, Duration openSpread) {
+                           int failuresBeforeFallback, Duration openSpread, Duration notFoundRetry) {
     }
 
     private final CoderStreams streams;
@@ -63,6 +64,7 @@ public final class WorkspaceWatches implements AutoCloseable {
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean notFoundLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
     public WorkspaceWatches(CoderStreams streams, PushSink sink, LongSupplier viewIds, SnapshotOrder order, Clock clock,
                             Settings settings, RequestPacer pacer, PushListener listener) {
@@ -261,23 +263,34 @@ public final class WorkspaceWatches implements AutoCloseable {
                     return;
                 }
                 if (status == 404 || status == 410) {
-                    // the workspace is gone; the next cycle's reconcile drops or re-adds it
-                    LOG.debug("watch of workspace {}: {}", workspaceId, reason);
-                    watches.remove(workspaceId, this);
-                    return;
-                }
-                // a held watch that ends is no failure (Coder restarted, a proxy timed out): reopen soon; failures
-                // are reopenings that do not get as far as a view
-                failures = wasHeld ? 0 : failures + 1;
-                if (failures >= settings.failuresBeforeFallback() && !fallenBack) {
-                    fallenBack = true;
-                    listener.fellBack("watch");
-                    LOG.info("watch of workspace {} cannot be held ({}); its changes are seen by polling until it"
-                            + " can, retried with backoff up to {}", workspaceId, reason, settings.maxBackoff());
+                    // the workspace is gone (the next cycle's reconcile drops its watch) or this Coder has no SSE
+                    // watch: either way not worth a request per backoff
+                    LOG.debug("watch of workspace {}: {}; retried in {}", workspaceId, reason,
+                            settings.notFoundRetry());
+                    if (!fallenBack) {
+                        fallenBack = true;
+                        listener.fellBack("watch");
+                        if (notFoundLogged.compareAndSet(false, true)) {
+                            LOG.info("Coder answered {} to the watch of workspace {} ({}): the workspace is gone or"
+                                    + " this Coder has no SSE watch; such watches are retried every {} (logged once)",
+                                    status, workspaceId, reason, settings.notFoundRetry());
+                        }
+                    }
+                    delay = settings.notFoundRetry().toMillis();
                 } else {
-                    LOG.debug("watch of workspace {} ended ({}); reconnecting", workspaceId, reason);
+                    // a held watch that ends is no failure (Coder restarted, a proxy timed out): reopen soon; failures
+                    // are reopenings that do not get as far as a view
+                    failures = wasHeld ? 0 : failures + 1;
+                    if (failures >= settings.failuresBeforeFallback() && !fallenBack) {
+                        fallenBack = true;
+                        listener.fellBack("watch");
+                        LOG.info("watch of workspace {} cannot be held ({}); its changes are seen by polling until it"
+                                + " can, retried with backoff up to {}", workspaceId, reason, settings.maxBackoff());
+                    } else {
+                        LOG.debug("watch of workspace {} ended ({}); reconnecting", workspaceId, reason);
+                    }
+                    delay = backoff.after(Math.max(1, failures)).toMillis();
                 }
-                delay = backoff.after(Math.max(1, failures)).toMillis();
             }
             if (!timers.isShutdown()) {
                 timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);

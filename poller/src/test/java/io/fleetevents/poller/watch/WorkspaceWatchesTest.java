@@ -39,7 +39,7 @@ class WorkspaceWatchesTest {
                 return 1;
             }, ids::incrementAndGet, order, Clock.systemUTC(),
             new WorkspaceWatches.Settings(2, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(30), 2,
-                    Duration.ZERO),
+                    Duration.ZERO, Duration.ofHours(1)),
             new RequestPacer(60_000), new PushListener() {
                 @Override
                 public void fellBack(String source) {
@@ -134,11 +134,15 @@ class WorkspaceWatchesTest {
     }
 
     @Test
-    void shouldStopWatchingAWorkspaceCoderNoLongerKnows() {
+    void shouldRetryAWatchCoderAnswered404OnlyAfterTheNotFoundWaitAndDropItWhenTheWorkspaceLeaves() {
         watches.reconcile(new FleetView(1, List.of("w1"), Map.of()));
 
         latest("w1").closed(404, "Coder answered 404");
+        watches.reconcile(new FleetView(2, List.of("w1"), Map.of()));
 
+        assertThat(watches.fallenBack()).isEqualTo(1);
+        assertThat(opens("w1")).as("no reopening within the hour, not even at the next cycle").isEqualTo(1);
+        watches.reconcile(new FleetView(3, List.of(), Map.of()));
         assertThat(watches.watched()).isZero();
     }
 }
