@@ -28,6 +28,8 @@ import org.springframework.core.env.PropertyResolver;
  *                       start build (default 50, >= 1): Coder lists every status ever reported, unbounded
  * @param departures     how agents hidden by a stop, delete or rebuild are explained in the cycle markers
  * @param autostart      start polling when the app starts (default true; false: cycles run only when called)
+ * @param watch          push from Coder: per-workspace watches and the build stream
+ * @param webhook        intake of Coder's notification webhooks
  */
 @ConfigurationProperties("fleet.poller")
 public record PollerProperties(
@@ -48,7 +50,9 @@ public record PollerProperties(
         @DefaultValue Health health,
         @DefaultValue("50") int maxAppStatuses,
         @DefaultValue Departures departures,
-        @DefaultValue("true") boolean autostart) {
+        @DefaultValue("true") boolean autostart,
+        @DefaultValue Watch watch,
+        @DefaultValue Webhook webhook) {
 
     public PollerProperties {
         positive(interval, "fleet.poller.interval");
@@ -88,7 +92,7 @@ public record PollerProperties(
                 first(env.getProperty("KAFKA_BOOTSTRAP_SERVERS"), "localhost:9092")));
         return new PollerProperties(resolvedCoder, resolvedDeployment, interval, cycleTimeout, fullRefresh,
                 tickingFields, retry, backoff, topic, new Kafka(bootstrap, kafka.clientId(), kafka.producer()), health,
-                maxAppStatuses, departures, autostart);
+                maxAppStatuses, departures, autostart, watch, webhook);
     }
 
     private static String first(String value, String fallback) {
@@ -279,6 +283,115 @@ public record PollerProperties(
                 throw new IllegalArgumentException("fleet.poller.departures.max-deleted-workspace-reads must be >= 0, was "
                         + maxDeletedWorkspaceReads);
             }
+        }
+    }
+
+    /**
+     * Push from Coder (docs/poller.md "Push"): watches, the build stream and the reads they trigger. The poll cycle
+     * runs as without them.
+     *
+     * @param enabled                  watch workspaces (default true)
+     * @param maxWatchedWorkspaces     most workspaces watched at once, AI-task workspaces first (default 1000; 0 = none)
+     * @param reconnectInitialBackoff  first wait before reconnecting a watch or the build stream (default 1 s)
+     * @param reconnectMaxBackoff      cap of that wait, doubled per failure, with jitter (default 60 s)
+     * @param idleTimeout              a stream silent this long is taken as dead (default 45 s: Coder pings every 15 s)
+     * @param failuresBeforeFallback   consecutive failures after which a watch is logged and counted as fallen back
+     *                                 to polling (default 3)
+     * @param openSpread               new watches open at random points within this time (default 5 s)
+     * @param buildStream              follow {@code /api/experimental/watch-all-workspacebuilds} where Coder has it
+     *                                 (default true)
+     * @param buildStreamProbeInterval how long an absent build stream (404/403: experiment off) is remembered
+     *                                 (default 5 min)
+     * @param maxPendingReads          workspaces waiting for an immediate read at most; more are left to the poll
+     *                                 (default 1000)
+     * @param notFoundRetry            wait before reopening a watch Coder answered 404/410 (the workspace is gone, or
+     *                                 this Coder has no SSE watch) (default 5 min)
+     * @param maxRequestsPerMinute     watch opens and reopens plus immediate reads, together, per minute at most
+     *                                 (default 240: with the poll's 24 a minute, half of Coder's default 512 even if
+     *                                 every request of the token counts against one bucket)
+     */
+    public record Watch(@DefaultValue("true") boolean enabled,
+                        @DefaultValue("1000") int maxWatchedWorkspaces,
+                        @DefaultValue("1s") Duration reconnectInitialBackoff,
+                        @DefaultValue("60s") Duration reconnectMaxBackoff,
+                        @DefaultValue("45s") Duration idleTimeout,
+                        @DefaultValue("3") int failuresBeforeFallback,
+                        @DefaultValue("5s") Duration openSpread,
+                        @DefaultValue("true") boolean buildStream,
+                        @DefaultValue("5m") Duration buildStreamProbeInterval,
+                        @DefaultValue("1000") int maxPendingReads,
+                        @DefaultValue("240") int maxRequestsPerMinute,
+                        @DefaultValue("5m") Duration notFoundRetry) {
+        public Watch {
+            positive(notFoundRetry, "fleet.poller.watch.not-found-retry");
+            if (maxRequestsPerMinute < 1) {
+                throw new IllegalArgumentException("fleet.poller.watch.max-requests-per-minute must be >= 1, was "
+                        + maxRequestsPerMinute);
+            }
+            if (maxWatchedWorkspaces < 0) {
+                throw new IllegalArgumentException("fleet.poller.watch.max-watched-workspaces must be >= 0, was "
+                        + maxWatchedWorkspaces);
+            }
+            positive(reconnectInitialBackoff, "fleet.poller.watch.reconnect-initial-backoff");
+            positive(reconnectMaxBackoff, "fleet.poller.watch.reconnect-max-backoff");
+            if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
+                throw new IllegalArgumentException("fleet.poller.watch.reconnect-max-backoff (" + reconnectMaxBackoff
+                        + ") must be >= fleet.poller.watch.reconnect-initial-backoff (" + reconnectInitialBackoff + ")");
+            }
+            positive(idleTimeout, "fleet.poller.watch.idle-timeout");
+            if (failuresBeforeFallback < 1) {
+                throw new IllegalArgumentException("fleet.poller.watch.failures-before-fallback must be >= 1, was "
+                        + failuresBeforeFallback);
+            }
+            if (openSpread == null || openSpread.isNegative()) {
+                throw new IllegalArgumentException("fleet.poller.watch.open-spread must be >= 0, was " + openSpread);
+            }
+            positive(buildStreamProbeInterval, "fleet.poller.watch.build-stream-probe-interval");
+            if (maxPendingReads < 1) {
+                throw new IllegalArgumentException("fleet.poller.watch.max-pending-reads must be >= 1, was "
+                        + maxPendingReads);
+            }
+        }
+    }
+
+    /**
+     * Intake of Coder's notification webhooks at {@code POST /api/coder/webhook}. Coder signs nothing and sends no
+     * custom header, so the secret normally travels in the URL's query ({@code CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT=
+     * https://poller:8080/api/coder/webhook?secret=...}); a proxy in front may send it as a header instead.
+     *
+     * @param secret           shared secret; blank = the endpoint is off (default). At least 16 characters; never logged
+     * @param secretHeader     header that may carry the secret (default {@code X-Fleet-Webhook-Secret})
+     * @param secretQueryParam query parameter that may carry it (default {@code secret}; blank = header only)
+     * @param rememberedIds    message ids remembered to answer Coder's redeliveries without a second read
+     *                         (default 10000)
+     */
+    public record Webhook(@DefaultValue("") String secret,
+                          @DefaultValue("X-Fleet-Webhook-Secret") String secretHeader,
+                          @DefaultValue("secret") String secretQueryParam,
+                          @DefaultValue("10000") int rememberedIds) {
+        public Webhook {
+            if (secret != null && !secret.isBlank() && secret.trim().length() < 16) {
+                throw new IllegalArgumentException("fleet.poller.webhook.secret must be at least 16 characters (it was "
+                        + secret.trim().length() + ")");
+            }
+            if (secretHeader == null || secretHeader.isBlank()) {
+                throw new IllegalArgumentException("fleet.poller.webhook.secret-header must not be blank");
+            }
+            if (rememberedIds < 1) {
+                throw new IllegalArgumentException("fleet.poller.webhook.remembered-ids must be >= 1, was "
+                        + rememberedIds);
+            }
+        }
+
+        /** Whether the endpoint is on. */
+        public boolean enabled() {
+            return secret != null && !secret.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[secret=" + (enabled() ? "<redacted>" : "<none>") + ", secretHeader=" + secretHeader
+                    + ", secretQueryParam=" + secretQueryParam + ", rememberedIds=" + rememberedIds + "]";
         }
     }
 

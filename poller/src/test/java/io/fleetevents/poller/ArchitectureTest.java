@@ -17,7 +17,7 @@ class ArchitectureTest {
     @Test
     void shouldKeepSpringOutOfTheFeaturePackages() {
         noClasses().that().resideInAnyPackage("..poller.coder..", "..poller.snapshot..", "..poller.publish..",
-                        "..poller.cycle..")
+                        "..poller.cycle..", "..poller.watch..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
                 .check(classes);
     }

@@ -7,6 +7,7 @@ import io.fleetevents.codersim.fault.FaultPlan;
 import io.fleetevents.codersim.fleet.CoderVersion;
 import io.fleetevents.codersim.fleet.FleetJson;
 import io.fleetevents.codersim.fleet.WorkspaceQuery;
+import io.fleetevents.codersim.watch.WatchHub;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Answers {@code /api/}: {@code GET /api/v2/workspaces} (q, limit, offset), {@code GET /api/v2/workspaces/{id}}
  * ({@code include_deleted}), {@code GET /api/v2/workspaceagents/{id}}, the Tasks list of the configured Coder version,
- * {@code GET /api/v2/buildinfo}. Checks the session token the
+ * {@code GET /api/v2/buildinfo}, the per-workspace watch {@code GET /api/v2/workspaces/{id}/watch} (SSE; the
+ * {@code /watch-ws} WebSocket variant is not served: the JDK HTTP server cannot upgrade a connection) and, while the
+ * {@code workspace-build-updates} experiment is on, {@code GET /api/experimental/watch-all-workspacebuilds}. Checks the
+ * session token the
  * way Coder looks it up (cookie, query, {@code Coder-Session-Token}, bearer), gzips when asked, and applies the
  * fault plan and latency first.
  */
@@ -37,6 +41,8 @@ public final class CoderApiHandler implements HttpHandler {
     private final BooleanSupplier tasksApi;
     private final String sessionUser;
     private final AtomicLong requests = new AtomicLong();
+    private final WatchHub watches;
+    private final BooleanSupplier buildUpdatesExperiment;
 
     /**
      * @param tasksApi    whether the version's Tasks API is served at all
@@ -44,6 +50,17 @@ public final class CoderApiHandler implements HttpHandler {
      */
     public CoderApiHandler(FleetJson fleet, String token, FaultPlan faults, BooleanSupplier tasksApi,
                            String sessionUser) {
+        this(fleet, token, faults, tasksApi, sessionUser, null, () -> false);
+    }
+
+    /**
+     * @param watches                the hub that takes over watch and build-stream requests (null: not served)
+     * @param buildUpdatesExperiment whether {@code ExperimentWorkspaceBuildUpdates} is on
+     */
+    public CoderApiHandler(FleetJson fleet, String token, FaultPlan faults, BooleanSupplier tasksApi,
+                           String sessionUser, WatchHub watches, BooleanSupplier buildUpdatesExperiment) {
+        this.watches = watches;
+        this.buildUpdatesExperiment = buildUpdatesExperiment;
         this.fleet = fleet;
         this.token = token;
         this.faults = faults;
@@ -59,6 +76,14 @@ public final class CoderApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        String streamPath = exchange.getRequestURI().getPath();
+        if (watches != null && (streamPath.startsWith("/api/v2/workspaces/") && streamPath.endsWith("/watch")
+                || streamPath.equals(BUILD_STREAM))) {
+            if (!stream(exchange, streamPath)) {
+                exchange.close();
+            }
+            return;
+        }
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -77,6 +102,49 @@ public final class CoderApiHandler implements HttpHandler {
             }
             route(exchange, path, query);
         }
+    }
+
+    private static final String BUILD_STREAM = "/api/experimental/watch-all-workspacebuilds";
+
+    /**
+     * A watch or the build stream: faults aimed at it ({@link FaultPlan#takeForStream}) and authentication as for any
+     * request (no added latency: it would hold an HTTP worker per stream), then the hub takes the exchange over.
+     * Returns false when it answered here (the caller closes the exchange).
+     */
+    private boolean stream(HttpExchange exchange, String path) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Optional<Fault> fault = faults.takeForStream(path);
+        if (fault.isPresent()) {
+            answerFault(exchange, fault.get(), path, query);
+            return false;
+        }
+        if (!authenticated(exchange, query)) {
+            return false;
+        }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            error(exchange, 405, "Method not allowed.", "");
+            return false;
+        }
+        if (path.equals(BUILD_STREAM)) {
+            if (!buildUpdatesExperiment.getAsBoolean()) {
+                error(exchange, 403, "Experiment \"workspace-build-updates\" is required but not enabled.", "");
+                return false;
+            }
+            watches.openBuildStream(exchange);
+            return true;
+        }
+        String id = path.substring("/api/v2/workspaces/".length(), path.length() - "/watch".length());
+        UUID uuid = uuidOrNull(id);
+        if (uuid == null) {
+            error(exchange, 400, "Invalid workspace ID \"" + id + "\".", "");
+            return false;
+        }
+        if (fleet.watchedWorkspace(uuid) == null) {
+            error(exchange, 404, "Resource not found or you do not have access to this resource", "");
+            return false;
+        }
+        watches.openWorkspaceWatch(exchange, uuid);
+        return true;
     }
 
     private void route(HttpExchange exchange, String path, Map<String, String> query) throws IOException {

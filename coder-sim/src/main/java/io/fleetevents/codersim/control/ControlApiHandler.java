@@ -45,6 +45,12 @@ import tools.jackson.databind.node.NullNode;
  *                                         | finish-build {"result","error","connect"}
  * POST   /sim/prebuilds                  {"template": "claude-code", "count": 2}
  * POST   /sim/prebuilds/claim            {"template", "owner", "name", "task"}
+ * GET    /sim/watches                    open watches and build streams
+ * POST   /sim/watches/drop               ends every open watch and build stream
+ * POST   /sim/build-updates-experiment   {"enabled": false}
+ * POST   /sim/webhook                    {"url": "http://poller:8081/api/coder/webhook?secret=..."} (null: off)
+ * POST   /sim/webhook/send               {"workspace": "alice/ws", "kind": "workspace-deleted"}
+ * POST   /sim/webhook/redeliver          {"message_id": "..."}
  * </pre>
  * Unknown agents or workspaces answer 404, bad arguments 400, both with {@code {"message": ...}}.
  */
@@ -90,6 +96,7 @@ public final class ControlApiHandler implements HttpHandler {
                 case "state" -> sim.summary();
                 case "agents" -> sim.agentPaths();
                 case "workspaces" -> sim.workspacePaths();
+                case "watches" -> sim.watchStats();
                 default -> throw new NoSuchElementException("no control resource GET " + path);
             };
         }
@@ -132,6 +139,28 @@ public final class ControlApiHandler implements HttpHandler {
                 sim.failTasksApi(seconds.isMissingNode() || seconds.isNull() ? null : Duration.ofMillis(
                         (long) (seconds.asDouble() * 1000)));
                 return ok();
+            }
+            case "watches/drop" -> {
+                return Map.of("dropped", sim.dropWatches());
+            }
+            case "build-updates-experiment" -> {
+                sim.buildUpdatesExperiment(body.path("enabled").asBoolean(true));
+                return ok();
+            }
+            case "webhook" -> {
+                JsonNode url = body.path("url");
+                sim.webhookEndpoint(url.isMissingNode() || url.isNull() ? null : java.net.URI.create(url.asString()));
+                return ok();
+            }
+            case "webhook/send" -> {
+                java.util.UUID id = sim.sendNotification(text(body, "workspace", null), text(body, "kind", null));
+                Map<String, Object> out = ok();
+                out.put("message_id", id == null ? null : id.toString());
+                return out;
+            }
+            case "webhook/redeliver" -> {
+                return Map.of("status", sim.redeliverNotification(java.util.UUID.fromString(text(body, "message_id",
+                        null))));
             }
             case "coderd-restart" -> {
                 int agents = sim.coderdRestart(seconds(body, "spread_seconds", 10), seconds(body, "min_down_seconds", 2),

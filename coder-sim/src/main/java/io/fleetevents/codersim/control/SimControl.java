@@ -81,4 +81,19 @@ public interface SimControl {
     UUID agentId(String agentPath);
 
     UUID workspaceId(String workspacePath);
+
+    /** Ends every open watch and build stream; returns how many were open. */
+    int dropWatches();
+
+    void buildUpdatesExperiment(boolean enabled);
+
+    Map<String, Object> watchStats();
+
+    /** Null: no webhooks. */
+    void webhookEndpoint(java.net.URI endpoint);
+
+    /** Null when no endpoint is set. */
+    UUID sendNotification(String workspacePath, String kind);
+
+    int redeliverNotification(UUID messageId);
 }

@@ -80,6 +80,26 @@ public final class FaultPlan {
         return faults.stream().mapToInt(r -> r.left).sum();
     }
 
+    /**
+     * The fault a stream request (a watch, the build stream) must answer with: only a fault whose prefix names the
+     * stream ({@code …/watch}, {@code /api/experimental/watch…}) matches, so faults meant for the read paths are never
+     * consumed by a client's watches.
+     */
+    public synchronized Optional<Fault> takeForStream(String path) {
+        Iterator<Remaining> it = faults.iterator();
+        while (it.hasNext()) {
+            Remaining r = it.next();
+            String prefix = r.fault.pathPrefix();
+            if (path.startsWith(prefix) && (prefix.endsWith("/watch") || prefix.startsWith("/api/experimental/watch"))) {
+                if (--r.left <= 0) {
+                    it.remove();
+                }
+                return Optional.of(r.fault);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The fault this request must answer with, consuming one use of it; empty for a normal answer. */
     public synchronized Optional<Fault> take(String path, int offset) {
         Iterator<Remaining> it = faults.iterator();

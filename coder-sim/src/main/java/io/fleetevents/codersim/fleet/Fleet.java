@@ -469,6 +469,11 @@ public final class Fleet {
         return workspace(workspacePath).id;
     }
 
+    /** The id of the workspace's owner. */
+    public synchronized UUID workspaceOwnerId(String workspacePath) {
+        return workspace(workspacePath).ownerId;
+    }
+
     /** The current Coder agent UUID of an agent. */
     public synchronized UUID agentId(String agentPath) {
         now();

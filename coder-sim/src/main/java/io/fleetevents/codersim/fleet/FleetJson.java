@@ -95,6 +95,52 @@ public final class FleetJson {
         }
     }
 
+    /**
+     * One workspace as its watch sends it: the same JSON as {@code GET /api/v2/workspaces/{id}}, or null when it is
+     * deleted or unknown (Coder's watch then answers an {@code error} event: the workspace cannot be fetched).
+     */
+    public byte[] watchedWorkspace(UUID id) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+        return writeWorkspace(out, id, false) == Found.FOUND ? out.toByteArray() : null;
+    }
+
+    /**
+     * The workspace's latest build as the build stream sends it ({@code codersdk.WorkspaceBuildUpdate}):
+     * {@code {workspace_id, build_id, transition, job_status, build_number, workspace_name}}; null when unknown.
+     */
+    public byte[] buildUpdate(UUID id) {
+        synchronized (fleet) {
+            fleet.now();
+            SimWorkspace ws = fleet.workspaces.get(id);
+            if (ws == null) {
+                ws = fleet.deletedWorkspaces.get(id);
+            }
+            if (ws == null || ws.build.id == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            try (JsonGenerator g = json.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeStringProperty("workspace_id", ws.id.toString());
+                g.writeStringProperty("workspace_name", ws.name);
+                g.writeStringProperty("build_id", ws.build.id.toString());
+                g.writeStringProperty("transition", ws.build.transition);
+                g.writeStringProperty("job_status", ws.build.jobStatus);
+                g.writeNumberProperty("build_number", ws.build.number);
+                g.writeEndObject();
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** The ids of the live workspaces, in list order. */
+    public List<UUID> workspaceIds() {
+        synchronized (fleet) {
+            fleet.now();
+            return fleet.sorted().stream().map(ws -> ws.id).toList();
+        }
+    }
+
     /** Writes one agent by UUID, of the current or an earlier build ({@code GET /api/v2/workspaceagents/{id}}). */
     public Found writeAgent(OutputStream out, UUID id) {
         synchronized (fleet) {

@@ -7,6 +7,13 @@ import io.fleetevents.poller.cycle.PollCycle;
 import io.fleetevents.poller.cycle.PollIds;
 import io.fleetevents.poller.cycle.PollLoop;
 import io.fleetevents.poller.cycle.PollerHealth;
+import io.fleetevents.poller.cycle.SnapshotOrder;
+import io.fleetevents.poller.watch.BuildStream;
+import io.fleetevents.poller.watch.ImmediateReads;
+import io.fleetevents.poller.watch.PushSources;
+import io.fleetevents.poller.watch.RequestPacer;
+import io.fleetevents.poller.watch.WorkspaceWatches;
+import io.fleetevents.poller.webhook.WebhookIntake;
 import io.fleetevents.poller.publish.KafkaSnapshotSink;
 import io.fleetevents.poller.snapshot.ChangeDetector;
 import io.fleetevents.poller.snapshot.TickingFields;
@@ -84,9 +91,18 @@ class PollerConfiguration {
     }
 
     @Bean
-    PollLoop pollLoop(Resolved resolved, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
-                      PollerHealth pollerHealth, PollerMetrics pollerMetrics, Clock pollerClock,
-                      OptionalReads optionalReads) {
+    SnapshotOrder snapshotOrder() {
+        return new SnapshotOrder();
+    }
+
+    @Bean
+    PollIds pollIds(Clock pollerClock) {
+        return new PollIds(pollerClock);
+    }
+
+    @Bean
+    PollCycle pollCycle(Resolved resolved, HttpCoderClient coderClient, KafkaSnapshotSink snapshotSink,
+                        Clock pollerClock, OptionalReads optionalReads, SnapshotOrder snapshotOrder) {
         PollerProperties props = resolved.value();
         TickingFields ticking;
         try {
@@ -94,14 +110,55 @@ class PollerConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("fleet.poller.ticking-fields: " + e.getMessage(), e);
         }
-        PollCycle cycle = new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
+        return new PollCycle(coderClient, snapshotSink, new ChangeDetector(props.fullRefresh()), ticking,
                 props.deployment(), props.cycleTimeout(), pollerClock, optionalReads,
                 props.departures().maxDeletedWorkspaceReads(), props.departures().maxDepartingAgentReads(),
-                props.maxAppStatuses());
-        PollerProperties.Backoff backoff = props.backoff();
-        return new PollLoop(cycle, new PollLoop.Settings(props.interval(), backoff.maxFailureWait(),
-                backoff.authRetryInterval(), backoff.maxSlowdown()), new PollIds(pollerClock), pollerHealth,
-                pollerMetrics, pollerClock);
+                props.maxAppStatuses(), snapshotOrder);
+    }
+
+    @Bean(destroyMethod = "close")
+    PushSources pushSources(Resolved resolved, HttpCoderClient coderClient, PollCycle pollCycle, PollIds pollIds,
+                            SnapshotOrder snapshotOrder, PollerMetrics pollerMetrics, Clock pollerClock) {
+        PollerProperties props = resolved.value();
+        PollerProperties.Watch watch = props.watch();
+        RequestPacer pacer = new RequestPacer(watch.maxRequestsPerMinute());
+        ImmediateReads reads = new ImmediateReads(coderClient, pollCycle::writePushed, pollIds::current, pollerClock,
+                props.coder().requestTimeout(), watch.maxPendingReads(), pacer, pollerMetrics);
+        WorkspaceWatches watches = watch.enabled() && watch.maxWatchedWorkspaces() > 0
+                ? new WorkspaceWatches(coderClient, pollCycle::writePushed, pollIds::current, snapshotOrder, pollerClock,
+                        new WorkspaceWatches.Settings(watch.maxWatchedWorkspaces(), watch.reconnectInitialBackoff(),
+                                watch.reconnectMaxBackoff(), watch.idleTimeout(), watch.failuresBeforeFallback(),
+                                watch.openSpread(), watch.notFoundRetry()), pacer, pollerMetrics)
+                : null;
+        BuildStream buildStream = watch.buildStream()
+                ? new BuildStream(coderClient, reads, watch.reconnectInitialBackoff(), watch.reconnectMaxBackoff(),
+                        watch.buildStreamProbeInterval(), pollerMetrics)
+                : null;
+        PushSources push = new PushSources(watches, buildStream, reads);
+        pollerMetrics.watch(push);
+        return push;
+    }
+
+    @Bean
+    WebhookIntake webhookIntake(Resolved resolved, PollCycle pollCycle, PushSources pushSources) {
+        PollerProperties.Webhook webhook = resolved.value().webhook();
+        // a bean only when configured: without it the controller answers that the intake is off
+        return webhook.enabled() ? new WebhookIntake(webhook.secret(), webhook.rememberedIds(), pollCycle::fleetView,
+                pushSources.reads()::request) : null;
+    }
+
+    @Bean
+    PollLoop pollLoop(Resolved resolved, PollCycle pollCycle, PollIds pollIds, PollerHealth pollerHealth,
+                      PollerMetrics pollerMetrics, Clock pollerClock, PushSources pushSources) {
+        PollerProperties.Backoff backoff = resolved.value().backoff();
+        PollLoop.Listener listener = (outcome, now) -> {
+            pollerMetrics.cycle(outcome, now);
+            if (outcome.complete()) {
+                pushSources.afterCycle(pollCycle.fleetView());
+            }
+        };
+        return new PollLoop(pollCycle, new PollLoop.Settings(resolved.value().interval(), backoff.maxFailureWait(),
+                backoff.authRetryInterval(), backoff.maxSlowdown()), pollIds, pollerHealth, listener, pollerClock);
     }
 
     private static String token(PollerProperties.Coder coder) {

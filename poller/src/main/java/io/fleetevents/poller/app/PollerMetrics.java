@@ -4,6 +4,8 @@ import io.fleetevents.poller.coder.HttpCoderClient;
 import io.fleetevents.poller.cycle.CycleOutcome;
 import io.fleetevents.poller.cycle.OptionalReads;
 import io.fleetevents.poller.cycle.PollLoop;
+import io.fleetevents.poller.watch.PushListener;
+import io.fleetevents.poller.watch.PushSources;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,9 +29,22 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code poller.optional.read.failures} counter, tag {@code read} = tasks: optional reads that failed (the
  *       cycle went on, snapshots marked {@code task_unknown})</li>
  *   <li>{@code poller.consecutive.failures} gauge, {@code poller.last.success} gauge (epoch seconds)</li>
+ *   <li>{@code poller.watch.watched}, {@code poller.watch.held}, {@code poller.watch.fallen.back} gauges; and
+ *       {@code poller.build.stream.open} (1/0)</li>
+ *   <li>{@code poller.push.events} counter, tags {@code source} (watch|build-stream), {@code type}
+ *       (ping|data|error)</li>
+ *   <li>{@code poller.push.closed} counter, tags {@code source}, {@code status}: streams that ended or failed to
+ *       open</li>
+ *   <li>{@code poller.push.fallbacks} counter: watches that could not be held and left their workspace to polling</li>
+ *   <li>{@code poller.push.snapshots} counter, tag {@code source} (watch|build-stream|webhook): snapshots handed to
+ *       Kafka from pushed views</li>
+ *   <li>{@code poller.push.malformed} counter, tag {@code source}: frames or bodies that were not what Coder sends</li>
+ *   <li>{@code poller.push.reads} counter, tags {@code source}, {@code outcome} (ok|failed|dropped): immediate
+ *       reads</li>
  * </ul>
  */
-public final class PollerMetrics implements HttpCoderClient.Listener, OptionalReads.Listener, PollLoop.Listener {
+public final class PollerMetrics implements HttpCoderClient.Listener, OptionalReads.Listener, PollLoop.Listener,
+        PushListener {
 
     private final MeterRegistry registry;
     private final AtomicLong workspaces = new AtomicLong();
@@ -94,6 +109,61 @@ public final class PollerMetrics implements HttpCoderClient.Listener, OptionalRe
         Counter.builder("poller.optional.read.failures").tag("read", read)
                 .description("Optional Coder reads that failed; the cycle went on without them").register(registry)
                 .increment();
+    }
+
+    /** Registers the gauges of the push paths. */
+    public void watch(PushSources push) {
+        Gauge.builder("poller.watch.watched", push, PushSources::watched)
+                .description("Workspaces chosen for a watch").register(registry);
+        Gauge.builder("poller.watch.held", push, PushSources::held)
+                .description("Watches open and delivering").register(registry);
+        Gauge.builder("poller.watch.fallen.back", push, PushSources::fallenBack)
+                .description("Watches that cannot be held; their workspaces are polled only").register(registry);
+        Gauge.builder("poller.build.stream.open", push, p -> p.buildStreamOpen() ? 1 : 0)
+                .description("Whether Coder's build stream is open").register(registry);
+    }
+
+    @Override
+    public void streamEvent(String source, String type) {
+        Counter.builder("poller.push.events").tag("source", source).tag("type", type)
+                .description("Events received on Coder's streams").register(registry).increment();
+    }
+
+    @Override
+    public void streamClosed(String source, int status) {
+        Counter.builder("poller.push.closed").tag("source", source).tag("status", Integer.toString(status))
+                .description("Streams that ended or could not be opened").register(registry).increment();
+    }
+
+    @Override
+    public void fellBack(String source) {
+        Counter.builder("poller.push.fallbacks").tag("source", source)
+                .description("Watches that could not be held; polling covers their workspaces").register(registry)
+                .increment();
+    }
+
+    @Override
+    public void pushed(String source, int snapshots) {
+        Counter.builder("poller.push.snapshots").tag("source", source)
+                .description("Snapshots handed to Kafka from pushed views").register(registry).increment(snapshots);
+    }
+
+    @Override
+    public void malformed(String source) {
+        Counter.builder("poller.push.malformed").tag("source", source)
+                .description("Pushed frames or bodies that were not what Coder sends").register(registry).increment();
+    }
+
+    @Override
+    public void read(String source, boolean ok) {
+        Counter.builder("poller.push.reads").tag("source", source).tag("outcome", ok ? "ok" : "failed")
+                .description("Immediate workspace reads").register(registry).increment();
+    }
+
+    @Override
+    public void readDropped(String source) {
+        Counter.builder("poller.push.reads").tag("source", source).tag("outcome", "dropped")
+                .description("Immediate workspace reads").register(registry).increment();
     }
 
     @Override

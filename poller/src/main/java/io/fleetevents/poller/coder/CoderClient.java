@@ -39,6 +39,17 @@ public interface CoderClient {
     }
 
     /**
+     * One live workspace by id ({@code GET /api/v2/workspaces/{id}}): the read a build event or a notification
+     * triggers. Empty when Coder does not know it or it is deleted (404/410), or this client cannot read single
+     * workspaces.
+     *
+     * @throws CoderException when it cannot be read
+     */
+    default Optional<ObjectNode> workspace(String workspaceId, Instant deadline) {
+        return Optional.empty();
+    }
+
+    /**
      * One agent by UUID ({@code GET /api/v2/workspaceagents/{id}}): an agent a stop or delete build hid from the
      * list still answers here, shutdown lifecycle included. Empty when Coder does not know it (404/410) or this
      * client cannot read single agents.

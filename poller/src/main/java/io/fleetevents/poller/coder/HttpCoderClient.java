@@ -41,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  * not retried (a hot retry of a bad token or of a rate limit only makes it worse). The token is sent only in the
  * {@code Coder-Session-Token} header and never appears in a message.
  */
-public final class HttpCoderClient implements CoderClient, AutoCloseable {
+public final class HttpCoderClient implements CoderClient, CoderStreams, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpCoderClient.class);
     private static final String TASKS_GA = "/api/v2/tasks";
@@ -209,6 +209,138 @@ public final class HttpCoderClient implements CoderClient, AutoCloseable {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    @Override
+    public Optional<ObjectNode> workspace(String workspaceId, Instant deadline) {
+        if (!workspaceId.matches("[0-9a-fA-F-]{1,64}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(get("workspace-read", "/api/v2/workspaces/" + workspaceId, deadline, parser::object));
+        } catch (CoderProtocolException e) {
+            if (e.status() == 404 || e.status() == 410) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an event stream. The request's timeout bounds the wait for the response headers only; a stream that
+     * then goes quiet is the caller's to notice (Coder pings every 15 s). The body is parsed as it arrives, on the
+     * HTTP client's threads, one chunk at a time (the next is requested once the last was parsed).
+     */
+    @Override
+    public Subscription open(String endpoint, String pathAndQuery, StreamListener listener) {
+        HttpRequest request = HttpRequest.newBuilder(settings.baseUrl().resolve(pathAndQuery))
+                .timeout(settings.requestTimeout())
+                .header("Coder-Session-Token", settings.token())
+                .header("Accept", "text/event-stream")
+                .header("User-Agent", "fleet-events-poller")
+                .GET()
+                .build();
+        EventStream stream = new EventStream(endpoint, listener);
+        http.sendAsync(request, stream::subscriber).whenComplete((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (!stream.answered) {
+                    this.listener.onResponse(endpoint, 0);
+                }
+                stream.close(0, cause instanceof HttpTimeoutException ? "no response within "
+                        + settings.requestTimeout().toMillis() + " ms" : "I/O error: " + cause);
+            }
+        });
+        return stream;
+    }
+
+    /** One event stream: a body subscriber feeding an {@link SseParser}. */
+    private final class EventStream implements Subscription, java.util.concurrent.Flow.Subscriber<List<java.nio.ByteBuffer>> {
+        private final String endpoint;
+        private final StreamListener listener;
+        private final SseParser parser;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile java.util.concurrent.Flow.Subscription flow;
+        volatile boolean answered;
+
+        EventStream(String endpoint, StreamListener listener) {
+            this.endpoint = endpoint;
+            this.listener = listener;
+            this.parser = new SseParser((type, data) -> {
+                if (!done.get()) {
+                    listener.event(type, data);
+                }
+            }, 32 * 1024 * 1024);
+        }
+
+        HttpResponse.BodySubscriber<Void> subscriber(HttpResponse.ResponseInfo info) {
+            answered = true;
+            int status = info.statusCode();
+            HttpCoderClient.this.listener.onResponse(endpoint, status);
+            String type = info.headers().firstValue("Content-Type").orElse("");
+            if (status == 200 && type.startsWith("text/event-stream")) {
+                return HttpResponse.BodySubscribers.fromSubscriber(this);
+            }
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> {
+                String message = errorMessage(new java.io.ByteArrayInputStream(bytes));
+                close(status, "Coder answered " + status + (status == 200 ? " with " + (type.isEmpty() ? "no content type"
+                        : type) + " instead of an event stream" : "") + (message.isEmpty() ? "" : ": " + message));
+                return null;
+            });
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            flow = subscription;
+            if (done.get()) {
+                subscription.cancel();
+                return;
+            }
+            listener.opened();
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> chunks) {
+            try {
+                for (java.nio.ByteBuffer chunk : chunks) {
+                    parser.feed(chunk);
+                }
+            } catch (SseParser.FrameTooLargeException e) {
+                close(0, e.getMessage());
+                flow.cancel();
+                return;
+            }
+            if (!done.get()) {
+                flow.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            close(0, "I/O error: " + error);
+        }
+
+        @Override
+        public void onComplete() {
+            close(0, "the stream ended");
+        }
+
+        void close(int status, String reason) {
+            if (done.compareAndSet(false, true)) {
+                listener.closed(status, reason);
+            }
+        }
+
+        @Override
+        public void cancel() {
+            done.set(true);
+            java.util.concurrent.Flow.Subscription f = flow;
+            if (f != null) {
+                f.cancel();
+            }
         }
     }
 

@@ -71,6 +71,14 @@ public final class PollCycle {
     private final int maxDepartingAgentReads;
     /** Keys whose snapshot Kafka refused as too large, logged once until one is written again. */
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
+    private final SnapshotOrder order;
+    /** What the last complete cycle read, for views pushed between cycles. */
+    private volatile Known known = new Known(0, Map.of(), true);
+    private volatile FleetView fleetView = FleetView.NONE;
+
+    /** The last complete cycle's partition count and Tasks: a pushed workspace is split with the same Tasks. */
+    private record Known(int partitions, Map<String, ObjectNode> tasks, boolean tasksUnknown) {
+    }
 
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock) {
@@ -80,6 +88,16 @@ public final class PollCycle {
     public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
                      String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads,
                      int maxDeletedWorkspaceReads, int maxDepartingAgentReads, int maxAppStatuses) {
+        this(coder, sink, detector, ticking, deployment, cycleTimeout, clock, optionalReads, maxDeletedWorkspaceReads,
+                maxDepartingAgentReads, maxAppStatuses, new SnapshotOrder());
+    }
+
+    /** @param order shared with the push paths: orders their views and the cycle's per key */
+    public PollCycle(CoderClient coder, SnapshotSink sink, ChangeDetector detector, TickingFields ticking,
+                     String deployment, Duration cycleTimeout, Clock clock, OptionalReads optionalReads,
+                     int maxDeletedWorkspaceReads, int maxDepartingAgentReads, int maxAppStatuses,
+                     SnapshotOrder order) {
+        this.order = order;
         this.maxDepartingAgentReads = maxDepartingAgentReads;
         this.maxAppStatuses = maxAppStatuses;
         this.optionalReads = optionalReads;
@@ -131,49 +149,67 @@ public final class PollCycle {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             AtomicInteger written = progress.written;
             Instant observedAt = clock.instant();
+            List<String> aiWorkspaces = new ArrayList<>();
+            List<String> otherWorkspaces = new ArrayList<>();
+            Map<String, String> idsByPath = new java.util.HashMap<>();
             coder.streamWorkspaces(deadline, workspace -> {
                 progress.workspaces++;
                 RawJson workspaceJson = null;
                 DepartureTracker.Build build = DepartureTracker.Build.of(workspace);
                 String workspaceId = workspace.path("id").asString("");
+                idsByPath.put(workspace.path("owner_name").asString("") + "/" + workspace.path("name").asString(""),
+                        workspaceId);
+                boolean ai = taskMap.containsKey(workspaceId) || workspace.path("latest_app_status").isObject();
                 for (AgentObservation observation : WorkspaceSplitter.split(workspace, taskMap, unknown, maxAppStatuses)) {
                     progress.agents++;
                     String key = observation.key();
+                    ai = ai || hasAppStatuses(observation.agent());
                     departures.observe(workspaceId, key,
                             observation.agent() == null ? null : observation.agent().path("id").asString(null), build);
                     int partition = Partitioning.partition(key, partitions);
                     rosters.get(partition).add(key);
                     present.add(key);
                     long fingerprint = Fingerprint.of(observation, ticking);
-                    Decision decision = detector.decide(key, fingerprint, observedAt);
-                    if (!decision.write()) {
-                        progress.skipped++;
-                        continue;
-                    }
-                    if (workspaceJson == null) {
-                        // one workspace JSON shared by all its agents' snapshots: serialised once
-                        workspaceJson = raw(observation.workspace());
-                    }
-                    AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
-                            pollId, observedAt, key,
-                            observation.agent() == null ? null : raw(observation.agent()),
-                            workspaceJson,
-                            observation.task() == null ? null : raw(observation.task()), observation.taskUnknown());
-                    acks.add(send(partition, key, snapshot, deadline).handle((ok, error) -> {
-                        if (error == null) {
-                            detector.written(key, fingerprint, decision, observedAt);
-                            written.incrementAndGet();
-                            tooLarge.remove(key);
-                            return null;
+                    synchronized (order.lock(key)) {
+                        if (!order.admits(key, pollId)) {
+                            // a view pushed after this cycle began was written: this listing may be older
+                            progress.skipped++;
+                            continue;
                         }
-                        Throwable cause = unwrap(error);
-                        if (cause instanceof RecordTooLargeException) {
-                            rejected(key, cause, progress);
-                            return null;
+                        Decision decision = detector.decide(key, fingerprint, observedAt);
+                        if (!decision.write() || decision != Decision.REFRESH
+                                && order.deferToWatch(workspaceId, key, fingerprint, started)) {
+                            progress.skipped++;
+                            continue;
                         }
-                        throw new CompletionException(cause);
-                    }));
+                        if (workspaceJson == null) {
+                            // one workspace JSON shared by all its agents' snapshots: serialised once
+                            workspaceJson = raw(observation.workspace());
+                        }
+                        AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
+                                pollId, observedAt, key,
+                                observation.agent() == null ? null : raw(observation.agent()),
+                                workspaceJson,
+                                observation.task() == null ? null : raw(observation.task()), observation.taskUnknown());
+                        CompletableFuture<Void> sent = send(partition, key, snapshot, deadline);
+                        order.handedOver(key, pollId);
+                        acks.add(sent.handle((ok, error) -> {
+                            if (error == null) {
+                                detector.written(key, fingerprint, decision, observedAt);
+                                written.incrementAndGet();
+                                tooLarge.remove(key);
+                                return null;
+                            }
+                            Throwable cause = unwrap(error);
+                            if (cause instanceof RecordTooLargeException) {
+                                rejected(key, cause, progress);
+                                return null;
+                            }
+                            throw new CompletionException(cause);
+                        }));
+                    }
                 }
+                (ai ? aiWorkspaces : otherWorkspaces).add(workspaceId);
                 for (DepartureTracker.Departing hidden : departures.departing(workspaceId)) {
                     toRead.add(new HiddenAgent(hidden, workspaceId, build, workspace));
                 }
@@ -215,21 +251,26 @@ public final class PollCycle {
                 present.add(key);
                 AgentObservation observation = new AgentObservation(key, agent.get(), hidden.workspace(), null);
                 long fingerprint = Fingerprint.of(observation, ticking);
-                Decision decision = detector.decide(key, fingerprint, observedAt);
-                if (!decision.write()) {
-                    progress.skipped++;
-                    continue;
-                }
-                AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, pollId,
-                        observedAt, key, raw(agent.get()), raw(hidden.workspace()), null);
-                acks.add(send(partition, key, snapshot, deadline).handle((ok, error) -> {
-                    if (error == null) {
-                        detector.written(key, fingerprint, decision, observedAt);
-                        written.incrementAndGet();
-                        return null;
+                synchronized (order.lock(key)) {
+                    Decision decision = order.admits(key, pollId) ? detector.decide(key, fingerprint, observedAt)
+                            : Decision.UNCHANGED;
+                    if (!decision.write()) {
+                        progress.skipped++;
+                        continue;
                     }
-                    throw new CompletionException(unwrap(error));
-                }));
+                    AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment,
+                            pollId, observedAt, key, raw(agent.get()), raw(hidden.workspace()), null);
+                    CompletableFuture<Void> sent = send(partition, key, snapshot, deadline);
+                    order.handedOver(key, pollId);
+                    acks.add(sent.handle((ok, error) -> {
+                        if (error == null) {
+                            detector.written(key, fingerprint, decision, observedAt);
+                            written.incrementAndGet();
+                            return null;
+                        }
+                        throw new CompletionException(unwrap(error));
+                    }));
+                }
             }
             await(acks, deadline, "snapshots");
             progress.snapshots = written.get();
@@ -255,7 +296,12 @@ public final class PollCycle {
             }
             await(markerAcks, deadline, "cycle markers");
             detector.retainOnly(present);
+            order.retainOnly(present, pollId);
             departures.commit();
+            known = new Known(partitions, taskMap, unknown);
+            List<String> watchOrder = new ArrayList<>(aiWorkspaces);
+            watchOrder.addAll(otherWorkspaces);
+            fleetView = new FleetView(pollId, watchOrder, idsByPath);
             return new CycleOutcome(pollId, true, Duration.ofNanos(System.nanoTime() - startNanos),
                     progress.workspaces, progress.agents, progress.snapshots, progress.skipped,
                     progress.rejected.get(), partitions,
@@ -269,6 +315,75 @@ public final class PollCycle {
             LOG.error("poll cycle {} failed unexpectedly", pollId, e);
             return failed(pollId, startNanos, progress, bytesBefore, "internal", e.toString(), Duration.ZERO);
         }
+    }
+
+    /** The fleet as the last complete cycle listed it. */
+    public FleetView fleetView() {
+        return fleetView;
+    }
+
+    /**
+     * Writes a workspace Coder pushed (a watch event) or that a push made the poller read (a build event, a
+     * webhook): split, compared and sent exactly as the cycle's view of it would be — same splitter, change detector,
+     * sink and Tasks of the last cycle — with {@code viewId} (taken from {@link PollIds#current()} when the view was
+     * received) as its {@code poll_id}, under the rules of {@link SnapshotOrder}. Before the first complete cycle
+     * nothing is written (the partition count is not known yet).
+     *
+     * @return how many snapshots were handed to Kafka
+     * @throws io.fleetevents.poller.coder.CoderProtocolException when the workspace has no id or bad agent names
+     */
+    public int writePushed(ObjectNode workspace, long viewId, Instant observedAt) {
+        Known last = known;
+        if (last.partitions() == 0) {
+            return 0;
+        }
+        RawJson workspaceJson = null;
+        int handedOver = 0;
+        for (AgentObservation observation : WorkspaceSplitter.split(workspace, last.tasks(), last.tasksUnknown(),
+                maxAppStatuses)) {
+            String key = observation.key();
+            long fingerprint = Fingerprint.of(observation, ticking);
+            synchronized (order.lock(key)) {
+                if (!order.admits(key, viewId)) {
+                    continue;
+                }
+                Decision decision = detector.decide(key, fingerprint, observedAt);
+                if (!decision.write()) {
+                    continue;
+                }
+                if (workspaceJson == null) {
+                    workspaceJson = raw(observation.workspace());
+                }
+                AgentSnapshot snapshot = new AgentSnapshot(SnapshotRecord.CURRENT_SCHEMA_VERSION, deployment, viewId,
+                        observedAt, key, observation.agent() == null ? null : raw(observation.agent()), workspaceJson,
+                        observation.task() == null ? null : raw(observation.task()), observation.taskUnknown());
+                CompletableFuture<Void> sent = sink.send(Partitioning.partition(key, last.partitions()), key, snapshot);
+                order.handedOver(key, viewId);
+                handedOver++;
+                sent.whenComplete((ok, error) -> {
+                    if (error == null) {
+                        detector.written(key, fingerprint, decision, observedAt);
+                    } else {
+                        // not recorded: the next cycle compares again and writes it
+                        LOG.info("pushed snapshot of {} not acknowledged by Kafka ({}); the next cycle writes it", key,
+                                unwrap(error).toString());
+                    }
+                });
+            }
+        }
+        return handedOver;
+    }
+
+    private static boolean hasAppStatuses(ObjectNode agent) {
+        if (agent == null) {
+            return false;
+        }
+        for (tools.jackson.databind.JsonNode app : agent.path("apps")) {
+            if (app.path("statuses").size() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
