@@ -60,6 +60,8 @@ public final class ClusterStack implements AutoCloseable {
         pollerEnv.put("SERVER_PORT", String.valueOf(pollerPort));
         poller = AppProcess.jar("poller", Stack.privateCopy(repo, work, "poller", "poller-exec.jar"), "192m", List.of(
                 "--fleet.poller.interval=1s",
+                // The scenarios' oracles and fault offsets are written for the poll cycle alone.
+                "--fleet.poller.watch.enabled=false", "--fleet.poller.watch.build-stream=false",
                 "--fleet.poller.topic.create=true",
                 "--fleet.poller.topic.replication-factor=3"), pollerEnv, logs, pollerPort, "/actuator/health");
         processor = AppProcess.jar("processor", Stack.privateCopy(repo, work, "processor", "processor-exec.jar"),

@@ -113,6 +113,8 @@ public final class Stack implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(pollerPort));
         return AppProcess.jar("poller", jar("poller", "poller-exec.jar"), "192m", List.of(
                 "--fleet.poller.interval=1s",
+                // The scenarios' oracles and fault offsets are written for the poll cycle alone.
+                "--fleet.poller.watch.enabled=false", "--fleet.poller.watch.build-stream=false",
                 // pages of 10, so a fault from an offset fails a cycle part-way (scenario 5)
                 "--fleet.poller.coder.page-size=10",
                 "--fleet.poller.retry.max-attempts=2",
