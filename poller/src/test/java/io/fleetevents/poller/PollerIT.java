@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.codersim.CoderSim;
-import io.fleetevents.codersim.CoderSimConfig;
 import io.fleetevents.codersim.fault.Fault;
 import io.fleetevents.codersim.fault.FaultKind;
 import io.fleetevents.poller.cycle.CycleOutcome;
@@ -13,30 +12,19 @@ import io.fleetevents.poller.publish.Partitioning;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.CycleMarker;
 import io.fleetevents.schemas.SnapshotRecord;
-import io.fleetevents.schemas.Topics;
-import io.fleetevents.testing.KafkaTestBroker;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -47,21 +35,12 @@ class PollerIT {
 
     private static final int PARTITIONS = 3;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final String topic = KafkaTestBroker.uniqueTopic("snapshots");
+    @RegisterExtension
+    final PollerFixture fixture = new PollerFixture("snapshots");
     private CoderSim sim;
 
-    @AfterEach
-    void closeEverything() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
     private CoderSim startSim() {
-        sim = CoderSim.start(CoderSimConfig.builder().workspaces(0).scripted().build());
-        closeables.add(sim);
+        sim = fixture.startSim();
         sim.createWorkspace("alice", "fix-flaky-tests", "claude-code", true, true);
         sim.createWorkspace("bob", "devbox", "devbox", false, false);
         sim.createWorkspace("carol", "broken", "claude-code", false, false);
@@ -70,37 +49,17 @@ class PollerIT {
     }
 
     private ConfigurableApplicationContext startPoller(boolean autostart, String token, String... extra) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("server.port", "0");
-        props.put("fleet.poller.coder.url", sim.url().toString());
-        props.put("fleet.poller.coder.token", token);
-        props.put("fleet.poller.deployment", "sim");
-        props.put("fleet.poller.interval", "300ms");
-        props.put("fleet.poller.cycle-timeout", "15s");
-        props.put("fleet.poller.retry.initial-backoff", "20ms");
-        props.put("fleet.poller.retry.max-backoff", "100ms");
-        props.put("fleet.poller.topic.name", topic);
-        props.put("fleet.poller.topic.partitions", Integer.toString(PARTITIONS));
-        props.put("fleet.poller.autostart", Boolean.toString(autostart));
-        props.put("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
-        for (String kv : extra) {
-            int eq = kv.indexOf('=');
-            props.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(PollerApplication.class)
-                .properties(props).run();
-        closeables.add(context);
-        return context;
+        return fixture.startPoller(Map.of(
+                "fleet.poller.coder.token", token,
+                "fleet.poller.interval", "300ms",
+                "fleet.poller.retry.initial-backoff", "20ms",
+                "fleet.poller.retry.max-backoff", "100ms",
+                "fleet.poller.topic.partitions", Integer.toString(PARTITIONS),
+                "fleet.poller.autostart", Boolean.toString(autostart)), extra);
     }
 
     private static PollLoop loop(ConfigurableApplicationContext context) {
         return context.getBean(PollLoop.class);
-    }
-
-    private TopicReader reader() {
-        TopicReader reader = new TopicReader(topic);
-        closeables.add(reader);
-        return reader;
     }
 
     private static Set<String> snapshotKeys(List<ConsumerRecord<String, SnapshotRecord>> records, long pollId) {
@@ -118,9 +77,8 @@ class PollerIT {
     }
 
     private static HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
-        String port = context.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(PollerFixture.uri(context, path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -131,7 +89,7 @@ class PollerIT {
         String carol = sim.workspaceId("carol/broken") + "/";
         Set<String> expectedKeys = Set.of(alice + "main", alice + "devcontainer", bob + "main", carol);
         ConfigurableApplicationContext poller = startPoller(true, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
 
         await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> reader.poll().stream()
                 .filter(r -> r.value() instanceof CycleMarker).count() >= 2L * PARTITIONS);
@@ -188,7 +146,7 @@ class PollerIT {
     void shouldWriteOnlyChangedAgentsInSteadyCyclesButAMarkerEveryCycle() {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String bobMain = sim.workspaceId("bob/devbox") + "/main";
 
         CycleOutcome first = loop(poller).pollOnce();
@@ -212,7 +170,7 @@ class PollerIT {
     void shouldRetryServerErrorsAndDroppedConnectionsWithinTheCycleAndFailWithoutMarkerWhenTheyPersist() {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
 
         sim.inject(Fault.of(FaultKind.SERVER_ERROR, 1).on("/api/v2/workspaces"));
         sim.inject(Fault.of(FaultKind.DISCONNECT, 1).on("/api/v2/workspaces"));
@@ -274,7 +232,7 @@ class PollerIT {
     void shouldFailTheCycleCleanlyOnAGarbageBodyAndRecoverNextCycle() {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
 
         sim.inject(Fault.of(FaultKind.GARBAGE, 1).on("/api/v2/workspaces"));
         CycleOutcome garbage = loop(poller).pollOnce();
@@ -295,7 +253,7 @@ class PollerIT {
     void shouldWriteEveryAgentAndMarkerWithTaskUnknownWhileTheTasksApiAnswers500AndStayUp() throws Exception {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String alice = sim.workspaceId("alice/fix-flaky-tests") + "/";
         String bob = sim.workspaceId("bob/devbox") + "/";
         String carol = sim.workspaceId("carol/broken") + "/";
@@ -325,7 +283,7 @@ class PollerIT {
     void shouldExplainAgentsHiddenByAStopBuildAndAStartBuildInTheMarkersOfTheirPartitions() {
         startSim();
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String alice = sim.workspaceId("alice/fix-flaky-tests") + "/";
         String bob = sim.workspaceId("bob/devbox") + "/";
 
@@ -374,7 +332,7 @@ class PollerIT {
         startSim();
         sim.tasksApi(false);
         ConfigurableApplicationContext poller = startPoller(false, sim.token());
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
 
         CycleOutcome outcome = loop(poller).pollOnce();
 
@@ -391,7 +349,7 @@ class PollerIT {
         sim.createWorkspace("dave", "one", "devbox", false, false);
         sim.createWorkspace("erin", "two", "devbox", false, false);
         ConfigurableApplicationContext poller = startPoller(false, sim.token(), "fleet.poller.coder.page-size=2");
-        TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
 
         sim.inject(Fault.of(FaultKind.SERVER_ERROR, 100).on("/api/v2/workspaces").fromOffset(2));
         CycleOutcome failed = loop(poller).pollOnce();
@@ -452,48 +410,5 @@ class PollerIT {
             all.append(c.getMessage()).append(" | ");
         }
         return all.toString();
-    }
-
-    /** Reads the whole snapshot topic from the beginning, accumulating records across polls. */
-    static final class TopicReader implements AutoCloseable {
-        private final KafkaConsumer<String, SnapshotRecord> consumer;
-        private final List<ConsumerRecord<String, SnapshotRecord>> records = new ArrayList<>();
-        private final String topic;
-        private boolean assigned;
-
-        TopicReader(String topic) {
-            this.topic = topic;
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                    Topics.AGENT_SNAPSHOTS.valueSerde().deserializer());
-        }
-
-        List<ConsumerRecord<String, SnapshotRecord>> poll() {
-            if (!assigned) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                consumer.partitionsFor(topic, Duration.ofSeconds(5))
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                if (partitions.isEmpty()) {
-                    return records;
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                assigned = true;
-            }
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            return records;
-        }
-
-        List<ConsumerRecord<String, SnapshotRecord>> records() {
-            return records;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetevents.codersim.CoderSim;
-import io.fleetevents.codersim.CoderSimConfig;
 import io.fleetevents.codersim.fault.Fault;
 import io.fleetevents.codersim.fault.FaultKind;
 import io.fleetevents.poller.cycle.CycleOutcome;
@@ -12,23 +11,18 @@ import io.fleetevents.poller.cycle.PollLoop;
 import io.fleetevents.poller.watch.PushSources;
 import io.fleetevents.schemas.AgentSnapshot;
 import io.fleetevents.schemas.SnapshotRecord;
-import io.fleetevents.testing.KafkaTestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -39,59 +33,30 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PushIT {
 
     private static final String SECRET = "0123456789abcdef-secret";
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final String topic = KafkaTestBroker.uniqueTopic("push");
+
+    @RegisterExtension
+    final PollerFixture fixture = new PollerFixture("push");
     private final HttpClient http = HttpClient.newHttpClient();
     private CoderSim sim;
 
-    @AfterEach
-    void closeEverything() throws Exception {
-        Collections.reverse(closeables);
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
     private void startSim() {
-        sim = CoderSim.start(CoderSimConfig.builder().workspaces(0).scripted().build());
-        closeables.add(sim);
+        sim = fixture.startSim();
         sim.createWorkspace("alice", "fix-flaky-tests", "claude-code", false, true);
         sim.createWorkspace("bob", "devbox", "devbox", false, false);
     }
 
     private ConfigurableApplicationContext startPoller(String... extra) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("server.port", "0");
-        props.put("fleet.poller.coder.url", sim.url().toString());
-        props.put("fleet.poller.coder.token", sim.token());
-        props.put("fleet.poller.deployment", "sim");
-        props.put("fleet.poller.cycle-timeout", "15s");
-        props.put("fleet.poller.topic.name", topic);
-        props.put("fleet.poller.topic.partitions", "3");
-        props.put("fleet.poller.autostart", "false");
-        props.put("fleet.poller.watch.open-spread", "0s");
-        props.put("fleet.poller.watch.max-requests-per-minute", "6000");
-        props.put("fleet.poller.watch.reconnect-initial-backoff", "50ms");
-        props.put("fleet.poller.watch.reconnect-max-backoff", "200ms");
-        props.put("fleet.poller.watch.failures-before-fallback", "2");
-        props.put("spring.kafka.bootstrap-servers", KafkaTestBroker.bootstrapServers());
-        for (String kv : extra) {
-            int eq = kv.indexOf('=');
-            props.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(PollerApplication.class)
-                .properties(props).run();
-        closeables.add(context);
-        return context;
+        return fixture.startPoller(Map.of(
+                "fleet.poller.topic.partitions", "3",
+                "fleet.poller.autostart", "false",
+                "fleet.poller.watch.open-spread", "0s",
+                "fleet.poller.watch.max-requests-per-minute", "6000",
+                "fleet.poller.watch.reconnect-initial-backoff", "50ms",
+                "fleet.poller.watch.reconnect-max-backoff", "200ms",
+                "fleet.poller.watch.failures-before-fallback", "2"), extra);
     }
 
-    private PollerIT.TopicReader reader() {
-        PollerIT.TopicReader reader = new PollerIT.TopicReader(topic);
-        closeables.add(reader);
-        return reader;
-    }
-
-    private static List<AgentSnapshot> snapshots(PollerIT.TopicReader reader, String key) {
+    private static List<AgentSnapshot> snapshots(TopicReader reader, String key) {
         List<AgentSnapshot> out = new ArrayList<>();
         for (ConsumerRecord<String, SnapshotRecord> record : reader.poll()) {
             if (record.value() instanceof AgentSnapshot s && s.agentKey().equals(key)) {
@@ -112,8 +77,7 @@ class PushIT {
 
     private HttpResponse<String> post(ConfigurableApplicationContext poller, String pathAndQuery, String messageId,
                                       String body) throws Exception {
-        String port = poller.getEnvironment().getProperty("local.server.port");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(PollerFixture.uri(poller, pathAndQuery))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (messageId != null) {
@@ -128,7 +92,7 @@ class PushIT {
         ConfigurableApplicationContext poller = startPoller("fleet.poller.watch.build-stream=false");
         PollLoop loop = poller.getBean(PollLoop.class);
         PushSources push = poller.getBean(PushSources.class);
-        PollerIT.TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String aliceMain = sim.workspaceId("alice/fix-flaky-tests") + "/main";
         CycleOutcome first = loop.pollOnce();
         await().atMost(Duration.ofSeconds(20)).until(() -> push.held() == 2);
@@ -153,7 +117,7 @@ class PushIT {
         ConfigurableApplicationContext poller = startPoller("fleet.poller.watch.build-stream=false");
         PollLoop loop = poller.getBean(PollLoop.class);
         PushSources push = poller.getBean(PushSources.class);
-        PollerIT.TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         UUID bob = sim.workspaceId("bob/devbox");
         String bobMain = bob + "/main";
         loop.pollOnce();
@@ -188,7 +152,7 @@ class PushIT {
                 "fleet.poller.watch.build-stream-probe-interval=1h");
         PollLoop loop = poller.getBean(PollLoop.class);
         PushSources push = poller.getBean(PushSources.class);
-        PollerIT.TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String bobAgentless = sim.workspaceId("bob/devbox") + "/";
         loop.pollOnce();
         await().atMost(Duration.ofSeconds(20)).until(push::buildStreamOpen);
@@ -213,10 +177,9 @@ class PushIT {
                 "fleet.poller.watch.build-stream=false", "fleet.poller.webhook.secret=" + SECRET);
         PollLoop loop = poller.getBean(PollLoop.class);
         PushSources push = poller.getBean(PushSources.class);
-        PollerIT.TopicReader reader = reader();
+        TopicReader reader = fixture.reader();
         String bobAgentless = sim.workspaceId("bob/devbox") + "/";
         loop.pollOnce();
-        String port = poller.getEnvironment().getProperty("local.server.port");
 
         HttpResponse<String> noSecret = post(poller, "/api/coder/webhook", UUID.randomUUID().toString(),
                 "{\"msg_id\":\"x\",\"payload\":{\"targets\":[\"" + sim.workspaceId("bob/devbox") + "\"]}}");
@@ -225,7 +188,7 @@ class PushIT {
         HttpResponse<String> badBody = post(poller, "/api/coder/webhook?secret=" + SECRET,
                 UUID.randomUUID().toString(), "{not json");
         sim.failBuild("bob/devbox", "boom");
-        sim.webhookEndpoint(URI.create("http://127.0.0.1:" + port + "/api/coder/webhook?secret=" + SECRET));
+        sim.webhookEndpoint(PollerFixture.uri(poller, "/api/coder/webhook?secret=" + SECRET));
         UUID message = sim.sendNotification("bob/devbox", "build-failed");
         await().atMost(Duration.ofSeconds(20)).until(() -> !snapshots(reader, bobAgentless).isEmpty());
         int redelivered = sim.redeliverNotification(message);
