@@ -4,7 +4,6 @@ import io.fleetevents.poller.coder.CoderStreams;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -27,7 +26,6 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
 
     private final CoderStreams streams;
     private final ImmediateReads reads;
-    private final Backoff backoff;
     private final Duration probeInterval;
     private final PushListener listener;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -36,19 +34,17 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
         t.setDaemon(true);
         return t;
     });
-    private CoderStreams.Subscription subscription;
+    private final Reconnects reconnects;
     private boolean started;
-    private boolean open;
     private boolean absent;
     private boolean delivered;
-    private int failures;
     private volatile boolean closed;
 
     public BuildStream(CoderStreams streams, ImmediateReads reads, Duration initialBackoff, Duration maxBackoff,
                        Duration probeInterval, PushListener listener) {
         this.streams = streams;
         this.reads = reads;
-        this.backoff = new Backoff(initialBackoff, maxBackoff);
+        this.reconnects = new Reconnects(this, this::connect, initialBackoff, maxBackoff, timer);
         this.probeInterval = probeInterval;
         this.listener = listener;
     }
@@ -68,16 +64,15 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
 
     /** Whether the stream is open now. */
     public synchronized boolean open() {
-        return open && delivered;
+        return reconnects.open() && delivered;
     }
 
     private synchronized void connect() {
         if (closed) {
             return;
         }
-        open = true;
         delivered = false;
-        subscription = streams.open("build-stream", PATH, this);
+        reconnects.open(() -> streams.open("build-stream", PATH, this));
     }
 
     @Override
@@ -88,7 +83,7 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
                 absent = false;
                 LOG.info("Coder's build stream is available again; builds trigger immediate reads");
             }
-            failures = 0;
+            reconnects.succeeded();
         }
     }
 
@@ -116,45 +111,33 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
 
     @Override
     public void closed(int status, String reason) {
-        long delay;
-        synchronized (this) {
-            if (!open) {
-                return;
-            }
-            open = false;
-            listener.streamClosed("build-stream", status);
-            if (closed) {
-                return;
-            }
-            if (status == 404 || status == 403) {
-                if (!absent) {
-                    absent = true;
-                    LOG.info("Coder has no build stream ({}): the workspace-build-updates experiment is off or the"
-                            + " endpoint is gone. Builds are seen by watches and polls; probing again every {}", reason,
-                            probeInterval);
-                }
-                delay = probeInterval.toMillis();
-            } else {
-                failures = delivered ? 1 : failures + 1;
-                LOG.debug("build stream ended ({}); reconnecting", reason);
-                delay = backoff.after(failures).toMillis();
-            }
+        reconnects.ended(() -> afterEnd(status, reason));
+    }
+
+    /** Holding the lock, once per connection: the wait in ms before reconnecting, negative when closed. */
+    private long afterEnd(int status, String reason) {
+        listener.streamClosed("build-stream", status);
+        if (closed) {
+            return -1;
         }
-        if (!timer.isShutdown()) {
-            timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        if (status == 404 || status == 403) {
+            if (!absent) {
+                absent = true;
+                LOG.info("Coder has no build stream ({}): the workspace-build-updates experiment is off or the"
+                        + " endpoint is gone. Builds are seen by watches and polls; probing again every {}", reason,
+                        probeInterval);
+            }
+            return probeInterval.toMillis();
         }
+        // opened() started a new run, so a stream that delivered and ended waits the first step
+        reconnects.failed();
+        LOG.debug("build stream ended ({}); reconnecting", reason);
+        return reconnects.backoffMillis();
     }
 
     @Override
     public void close() {
-        CoderStreams.Subscription current;
-        synchronized (this) {
-            closed = true;
-            current = subscription;
-        }
-        if (current != null) {
-            current.cancel();
-        }
+        reconnects.cancel(() -> closed = true);
         timer.shutdownNow();
     }
 }

@@ -58,7 +58,6 @@ public final class WorkspaceWatches implements AutoCloseable {
     private final SnapshotOrder order;
     private final Clock clock;
     private final Settings settings;
-    private final Backoff backoff;
     private final PushListener listener;
     private final RequestPacer pacer;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
@@ -75,7 +74,6 @@ public final class WorkspaceWatches implements AutoCloseable {
         this.order = order;
         this.clock = clock;
         this.settings = settings;
-        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.listener = listener;
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "poller-watch-timers");
@@ -164,13 +162,12 @@ public final class WorkspaceWatches implements AutoCloseable {
     /** One workspace's watch, across its reconnections. */
     private final class Watch implements CoderStreams.StreamListener {
         final String workspaceId;
-        private CoderStreams.Subscription subscription;
+        private final Reconnects reconnects = new Reconnects(this, this::connect, settings.initialBackoff(),
+                settings.maxBackoff(), timers);
         private volatile boolean stopped;
-        private volatile boolean open;
         volatile boolean held;
         volatile boolean fallenBack;
         private volatile long lastActivity = System.nanoTime();
-        private int failures;
         private boolean malformedLogged;
 
         Watch(String workspaceId) {
@@ -194,9 +191,8 @@ public final class WorkspaceWatches implements AutoCloseable {
                 return;
             }
             held = false;
-            open = true;
             lastActivity = System.nanoTime();
-            subscription = streams.open("watch", "/api/v2/workspaces/" + workspaceId + "/watch", this);
+            reconnects.open(() -> streams.open("watch", "/api/v2/workspaces/" + workspaceId + "/watch", this));
         }
 
         @Override
@@ -223,7 +219,7 @@ public final class WorkspaceWatches implements AutoCloseable {
 
         private synchronized void onHeld(Instant at) {
             held = true;
-            failures = 0;
+            reconnects.succeeded();
             order.watchHeld(workspaceId, at);
             if (fallenBack) {
                 fallenBack = false;
@@ -233,93 +229,72 @@ public final class WorkspaceWatches implements AutoCloseable {
         }
 
         private void malformed(String id, String problem) {
-            synchronized (this) {
+            reconnects.cancel(() -> {
                 if (!malformedLogged) {
                     malformedLogged = true;
                     LOG.warn("watch of workspace {} sent a frame that is not its workspace ({}); frame dropped, the"
                             + " watch reconnects and the poll covers the workspace", id, problem);
                 }
-            }
-            CoderStreams.Subscription current = subscription;
-            if (current != null) {
-                current.cancel();
-            }
+            });
             closed(0, "a malformed frame");
         }
 
         @Override
         public void closed(int status, String reason) {
-            long delay;
-            synchronized (this) {
-                if (!open) {
-                    return;
-                }
-                open = false;
-                boolean wasHeld = held;
-                held = false;
-                order.watchLost(workspaceId);
-                listener.streamClosed("watch", status);
-                if (stopped || closed) {
-                    return;
-                }
-                if (status == 404 || status == 410) {
-                    // the workspace is gone (the next cycle's reconcile drops its watch) or this Coder has no SSE
-                    // watch: either way not worth a request per backoff
-                    LOG.debug("watch of workspace {}: {}; retried in {}", workspaceId, reason,
-                            settings.notFoundRetry());
-                    if (!fallenBack) {
-                        fallenBack = true;
-                        listener.fellBack("watch");
-                        if (notFoundLogged.compareAndSet(false, true)) {
-                            LOG.info("Coder answered {} to the watch of workspace {} ({}): the workspace is gone or"
-                                    + " this Coder has no SSE watch; such watches are retried every {} (logged once)",
-                                    status, workspaceId, reason, settings.notFoundRetry());
-                        }
-                    }
-                    delay = settings.notFoundRetry().toMillis();
-                } else {
-                    // a held watch that ends is no failure (Coder restarted, a proxy timed out): reopen soon; failures
-                    // are reopenings that do not get as far as a view
-                    failures = wasHeld ? 0 : failures + 1;
-                    if (failures >= settings.failuresBeforeFallback() && !fallenBack) {
-                        fallenBack = true;
-                        listener.fellBack("watch");
-                        LOG.info("watch of workspace {} cannot be held ({}); its changes are seen by polling until it"
-                                + " can, retried with backoff up to {}", workspaceId, reason, settings.maxBackoff());
-                    } else {
-                        LOG.debug("watch of workspace {} ended ({}); reconnecting", workspaceId, reason);
-                    }
-                    delay = backoff.after(Math.max(1, failures)).toMillis();
-                }
+            reconnects.ended(() -> afterEnd(status, reason));
+        }
+
+        /** Holding the lock, once per connection: the wait in ms before reconnecting, negative when stopped. */
+        private long afterEnd(int status, String reason) {
+            boolean wasHeld = held;
+            held = false;
+            order.watchLost(workspaceId);
+            listener.streamClosed("watch", status);
+            if (stopped || closed) {
+                return -1;
             }
-            if (!timers.isShutdown()) {
-                timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+            if (status == 404 || status == 410) {
+                // the workspace is gone (the next cycle's reconcile drops its watch) or this Coder has no SSE
+                // watch: either way not worth a request per backoff
+                LOG.debug("watch of workspace {}: {}; retried in {}", workspaceId, reason,
+                        settings.notFoundRetry());
+                if (!fallenBack) {
+                    fallenBack = true;
+                    listener.fellBack("watch");
+                    if (notFoundLogged.compareAndSet(false, true)) {
+                        LOG.info("Coder answered {} to the watch of workspace {} ({}): the workspace is gone or"
+                                + " this Coder has no SSE watch; such watches are retried every {} (logged once)",
+                                status, workspaceId, reason, settings.notFoundRetry());
+                    }
+                }
+                return settings.notFoundRetry().toMillis();
             }
+            // a held watch that ends is no failure (Coder restarted, a proxy timed out): reopen soon; failures
+            // are reopenings that do not get as far as a view
+            if (wasHeld) {
+                reconnects.succeeded();
+            } else {
+                reconnects.failed();
+            }
+            if (reconnects.failures() >= settings.failuresBeforeFallback() && !fallenBack) {
+                fallenBack = true;
+                listener.fellBack("watch");
+                LOG.info("watch of workspace {} cannot be held ({}); its changes are seen by polling until it"
+                        + " can, retried with backoff up to {}", workspaceId, reason, settings.maxBackoff());
+            } else {
+                LOG.debug("watch of workspace {} ended ({}); reconnecting", workspaceId, reason);
+            }
+            return reconnects.backoffMillis();
         }
 
         void closeIfIdle(long now, long limit) {
-            CoderStreams.Subscription current;
-            synchronized (this) {
-                if (!open || now - lastActivity < limit) {
-                    return;
-                }
-                current = subscription;
+            if (reconnects.cancelIf(() -> reconnects.open() && now - lastActivity >= limit)) {
+                closed(0, "no ping for " + settings.idleTimeout().toSeconds() + " s");
             }
-            if (current != null) {
-                current.cancel();
-            }
-            closed(0, "no ping for " + settings.idleTimeout().toSeconds() + " s");
         }
 
         void stop() {
-            CoderStreams.Subscription current;
-            synchronized (this) {
-                stopped = true;
-                current = subscription;
-            }
-            if (current != null) {
-                current.cancel();
-            }
+            reconnects.cancel(() -> stopped = true);
             order.watchLost(workspaceId);
             held = false;
         }
