@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -39,11 +36,7 @@ public final class ImmediateReads implements AutoCloseable {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong reads = new AtomicLong();
     private boolean failing;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "poller-immediate-reads");
-        t.setDaemon(true);
-        return t;
-    });
+    private final WorkerThread thread = new WorkerThread("poller-immediate-reads");
 
     public ImmediateReads(CoderClient coder, PushSink sink, LongSupplier viewIds, Clock clock, Duration timeout,
                           int maxPending, RequestPacer pacer, PushListener listener) {
@@ -116,11 +109,6 @@ public final class ImmediateReads implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

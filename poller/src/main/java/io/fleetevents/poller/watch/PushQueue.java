@@ -7,9 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +28,7 @@ final class PushQueue implements AutoCloseable {
     private final PushSink sink;
     private final PushListener listener;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "poller-push");
-        t.setDaemon(true);
-        return t;
-    });
+    private final WorkerThread thread = new WorkerThread("poller-push");
 
     PushQueue(PushSink sink, PushListener listener) {
         this.sink = sink;
@@ -85,11 +78,6 @@ final class PushQueue implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }
