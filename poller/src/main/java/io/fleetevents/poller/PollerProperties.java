@@ -59,9 +59,7 @@ public record PollerProperties(
         positive(cycleTimeout, "fleet.poller.cycle-timeout");
         positive(fullRefresh, "fleet.poller.full-refresh");
         tickingFields = tickingFields == null ? List.of() : List.copyOf(tickingFields);
-        if (maxAppStatuses < 1) {
-            throw new IllegalArgumentException("fleet.poller.max-app-statuses must be >= 1, was " + maxAppStatuses);
-        }
+        atLeast(maxAppStatuses, 1, "fleet.poller.max-app-statuses");
         if (deployment != null && !deployment.isBlank() && !deployment.matches("[A-Za-z0-9._:-]+")) {
             throw new IllegalArgumentException("fleet.poller.deployment must be letters, digits, '.', '_', ':' or '-', was '"
                     + deployment + "'");
@@ -140,9 +138,7 @@ public record PollerProperties(
                 throw new IllegalArgumentException("fleet.poller.coder.url must be an http(s) URL with a host, was '" + url
                         + "'");
             }
-            if (pageSize < 0) {
-                throw new IllegalArgumentException("fleet.poller.coder.page-size must be >= 0, was " + pageSize);
-            }
+            atLeast(pageSize, 0, "fleet.poller.coder.page-size");
             positive(connectTimeout, "fleet.poller.coder.connect-timeout");
             positive(requestTimeout, "fleet.poller.coder.request-timeout");
             positive(tasksProbeInterval, "fleet.poller.coder.tasks-probe-interval");
@@ -174,9 +170,7 @@ public record PollerProperties(
     public record Retry(@DefaultValue("4") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
                         @DefaultValue("5s") Duration maxBackoff) {
         public Retry {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("fleet.poller.retry.max-attempts must be >= 1, was " + maxAttempts);
-            }
+            atLeast(maxAttempts, 1, "fleet.poller.retry.max-attempts");
             positive(initialBackoff, "fleet.poller.retry.initial-backoff");
             positive(maxBackoff, "fleet.poller.retry.max-backoff");
         }
@@ -194,9 +188,7 @@ public record PollerProperties(
         public Backoff {
             positive(maxFailureWait, "fleet.poller.backoff.max-failure-wait");
             positive(authRetryInterval, "fleet.poller.backoff.auth-retry-interval");
-            if (maxSlowdown < 1) {
-                throw new IllegalArgumentException("fleet.poller.backoff.max-slowdown must be >= 1, was " + maxSlowdown);
-            }
+            atLeast(maxSlowdown, 1, "fleet.poller.backoff.max-slowdown");
         }
     }
 
@@ -215,12 +207,8 @@ public record PollerProperties(
                                 @DefaultValue("-1") short replicationFactor,
                                 @DefaultValue("24h") Duration retention) {
         public TopicSettings {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("fleet.poller.topic.name must not be blank");
-            }
-            if (partitions < 1) {
-                throw new IllegalArgumentException("fleet.poller.topic.partitions must be >= 1, was " + partitions);
-            }
+            notBlank(name, "fleet.poller.topic.name");
+            atLeast(partitions, 1, "fleet.poller.topic.partitions");
             if (replicationFactor == 0 || replicationFactor < -1) {
                 throw new IllegalArgumentException("fleet.poller.topic.replication-factor must be -1 (broker default) or >= 1,"
                         + " was " + replicationFactor);
@@ -252,10 +240,7 @@ public record PollerProperties(
      */
     public record Health(@DefaultValue("3") int maxConsecutiveFailures) {
         public Health {
-            if (maxConsecutiveFailures < 1) {
-                throw new IllegalArgumentException("fleet.poller.health.max-consecutive-failures must be >= 1, was "
-                        + maxConsecutiveFailures);
-            }
+            atLeast(maxConsecutiveFailures, 1, "fleet.poller.health.max-consecutive-failures");
         }
     }
 
@@ -275,14 +260,8 @@ public record PollerProperties(
     public record Departures(@DefaultValue("20") int maxDeletedWorkspaceReads,
                              @DefaultValue("200") int maxDepartingAgentReads) {
         public Departures {
-            if (maxDepartingAgentReads < 0) {
-                throw new IllegalArgumentException("fleet.poller.departures.max-departing-agent-reads must be >= 0, was "
-                        + maxDepartingAgentReads);
-            }
-            if (maxDeletedWorkspaceReads < 0) {
-                throw new IllegalArgumentException("fleet.poller.departures.max-deleted-workspace-reads must be >= 0, was "
-                        + maxDeletedWorkspaceReads);
-            }
+            atLeast(maxDepartingAgentReads, 0, "fleet.poller.departures.max-departing-agent-reads");
+            atLeast(maxDeletedWorkspaceReads, 0, "fleet.poller.departures.max-deleted-workspace-reads");
         }
     }
 
@@ -324,14 +303,8 @@ public record PollerProperties(
                         @DefaultValue("5m") Duration notFoundRetry) {
         public Watch {
             positive(notFoundRetry, "fleet.poller.watch.not-found-retry");
-            if (maxRequestsPerMinute < 1) {
-                throw new IllegalArgumentException("fleet.poller.watch.max-requests-per-minute must be >= 1, was "
-                        + maxRequestsPerMinute);
-            }
-            if (maxWatchedWorkspaces < 0) {
-                throw new IllegalArgumentException("fleet.poller.watch.max-watched-workspaces must be >= 0, was "
-                        + maxWatchedWorkspaces);
-            }
+            atLeast(maxRequestsPerMinute, 1, "fleet.poller.watch.max-requests-per-minute");
+            atLeast(maxWatchedWorkspaces, 0, "fleet.poller.watch.max-watched-workspaces");
             positive(reconnectInitialBackoff, "fleet.poller.watch.reconnect-initial-backoff");
             positive(reconnectMaxBackoff, "fleet.poller.watch.reconnect-max-backoff");
             if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
@@ -339,18 +312,12 @@ public record PollerProperties(
                         + ") must be >= fleet.poller.watch.reconnect-initial-backoff (" + reconnectInitialBackoff + ")");
             }
             positive(idleTimeout, "fleet.poller.watch.idle-timeout");
-            if (failuresBeforeFallback < 1) {
-                throw new IllegalArgumentException("fleet.poller.watch.failures-before-fallback must be >= 1, was "
-                        + failuresBeforeFallback);
-            }
+            atLeast(failuresBeforeFallback, 1, "fleet.poller.watch.failures-before-fallback");
             if (openSpread == null || openSpread.isNegative()) {
                 throw new IllegalArgumentException("fleet.poller.watch.open-spread must be >= 0, was " + openSpread);
             }
             positive(buildStreamProbeInterval, "fleet.poller.watch.build-stream-probe-interval");
-            if (maxPendingReads < 1) {
-                throw new IllegalArgumentException("fleet.poller.watch.max-pending-reads must be >= 1, was "
-                        + maxPendingReads);
-            }
+            atLeast(maxPendingReads, 1, "fleet.poller.watch.max-pending-reads");
         }
     }
 
@@ -374,13 +341,8 @@ public record PollerProperties(
                 throw new IllegalArgumentException("fleet.poller.webhook.secret must be at least 16 characters (it was "
                         + secret.trim().length() + ")");
             }
-            if (secretHeader == null || secretHeader.isBlank()) {
-                throw new IllegalArgumentException("fleet.poller.webhook.secret-header must not be blank");
-            }
-            if (rememberedIds < 1) {
-                throw new IllegalArgumentException("fleet.poller.webhook.remembered-ids must be >= 1, was "
-                        + rememberedIds);
-            }
+            notBlank(secretHeader, "fleet.poller.webhook.secret-header");
+            atLeast(rememberedIds, 1, "fleet.poller.webhook.remembered-ids");
         }
 
         /** Whether the endpoint is on. */
@@ -398,6 +360,18 @@ public record PollerProperties(
     private static void positive(Duration value, String key) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(key + " must be a positive duration, was " + value);
+        }
+    }
+
+    private static void atLeast(int value, int min, String key) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be >= " + min + ", was " + value);
+        }
+    }
+
+    private static void notBlank(String value, String key) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " must not be blank");
         }
     }
 }
