@@ -29,11 +29,8 @@ public final class BuildStream implements CoderStreams.StreamListener, AutoClose
     private final Duration probeInterval;
     private final PushListener listener;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "poller-build-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("poller-build-stream"));
     private final Reconnects reconnects;
     private boolean started;
     private boolean absent;

@@ -14,11 +14,7 @@ final class WorkerThread implements AutoCloseable {
     private final ExecutorService thread;
 
     WorkerThread(String name) {
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
     }
 
     /** @throws RejectedExecutionException once closed */

@@ -75,11 +75,7 @@ public final class WorkspaceWatches implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.listener = listener;
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "poller-watch-timers");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("poller-watch-timers"));
         long check = Math.max(100, settings.idleTimeout().toMillis() / 3);
         timers.scheduleWithFixedDelay(this::closeIdle, check, check, TimeUnit.MILLISECONDS);
     }
