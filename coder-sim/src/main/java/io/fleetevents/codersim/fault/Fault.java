@@ -39,6 +39,11 @@ public record Fault(FaultKind kind, int count, String pathPrefix, int minOffset,
         return new Fault(FaultKind.RATE_LIMITED, count, "/api/", 0, retryAfter);
     }
 
+    /** Whether it fails every API path ({@code /api/}, from any offset): Coder failing as a whole, streams included. */
+    public boolean coderWide() {
+        return pathPrefix.equals("/api/") && minOffset == 0;
+    }
+
     /** The same fault, only for paths starting with {@code prefix}. */
     public Fault on(String prefix) {
         return new Fault(kind, count, prefix, minOffset, retryAfter);

@@ -81,16 +81,18 @@ public final class FaultPlan {
     }
 
     /**
-     * The fault a stream request (a watch, the build stream) must answer with: only a fault whose prefix names the
-     * stream ({@code …/watch}, {@code /api/experimental/watch…}) matches, so faults meant for the read paths are never
-     * consumed by a client's watches.
+     * The fault a stream request (a watch, the build stream) must answer with: a fault whose prefix names the stream
+     * ({@code …/watch}, {@code /api/experimental/watch…}), or one on every API path ({@link Fault#coderWide()}: Coder
+     * failing as a whole fails its streams too). Faults meant for the read paths are never consumed by a client's
+     * watches.
      */
     public synchronized Optional<Fault> takeForStream(String path) {
         Iterator<Remaining> it = faults.iterator();
         while (it.hasNext()) {
             Remaining r = it.next();
             String prefix = r.fault.pathPrefix();
-            if (path.startsWith(prefix) && (prefix.endsWith("/watch") || prefix.startsWith("/api/experimental/watch"))) {
+            if (path.startsWith(prefix) && (r.fault.coderWide() || prefix.endsWith("/watch")
+                    || prefix.startsWith("/api/experimental/watch"))) {
                 if (--r.left <= 0) {
                     it.remove();
                 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetevents.codersim.CoderSim;
 import io.fleetevents.codersim.CoderSimConfig;
+import io.fleetevents.codersim.fault.Fault;
+import io.fleetevents.codersim.fault.FaultKind;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -140,6 +142,25 @@ class WatchEndpointsTest {
                         + "/api/experimental/watch-all-workspacebuilds")).header("Coder-Session-Token", sim.token())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(off.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldEndTheStreamsWhenCoderFailsAsAWholeAndFailTheirReopeningButNotForAReadPathFault() throws Exception {
+        CoderSim sim = sim();
+        String watch = "/api/v2/workspaces/" + sim.workspaceId("alice/ws") + "/watch";
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 1_000).on("/api/v2/workspaces"));
+        BlockingQueue<String[]> events = events(sim, watch);
+        assertThat(next(events)[0]).as("a read-path fault leaves the watch alone").isEqualTo("ping");
+        assertThat(next(events)[0]).isEqualTo("data");
+
+        sim.inject(Fault.of(FaultKind.SERVER_ERROR, 1_000));
+
+        assertThat(next(events)[0]).isEqualTo("end");
+        for (String path : List.of(watch, "/api/experimental/watch-all-workspacebuilds")) {
+            HttpResponse<String> reopened = http.send(HttpRequest.newBuilder(URI.create(sim.url() + path))
+                    .header("Coder-Session-Token", sim.token()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(reopened.statusCode()).as(path).isEqualTo(500);
+        }
     }
 
     @Test
