@@ -43,7 +43,7 @@ class BadInputIT extends SuiteScenario {
     @Test
     @Timeout(150)
     void shouldDeadLetterEveryMalformedSnapshotAndKeepDerivingEvents() throws Exception {
-        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s-bad-input");
+        ScriptedFleet fleet = fleet("s-bad-input");
         List<String> agents = fleet.create(6);
         try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), Duration.ofSeconds(30));
@@ -187,9 +187,4 @@ class BadInputIT extends SuiteScenario {
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static List<Collector> withCommitted(List<Collector> collectors) {
-        List<Collector> all = new ArrayList<>(collectors);
-        all.add(suite.committed());
-        return all;
-    }
 }

@@ -56,7 +56,7 @@ class CoderdRestartIT extends SuiteScenario {
     @Test
     @Timeout(480)
     void shouldReportNoFailureForACoderdRollingRestartButReportTheAgentsThatReallyWentDown() {
-        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "f1-coderd-restart");
+        ScriptedFleet fleet = fleet("f1-coderd-restart");
         List<String> agents = fleet.create(FLEET);
         String killed = agents.get(FLEET / 3);
         String closed = agents.get(2 * FLEET / 3);
@@ -200,9 +200,4 @@ class CoderdRestartIT extends SuiteScenario {
         return d.toMillis() / 1000.0;
     }
 
-    private static List<Collector> withCommitted(List<Collector> collectors) {
-        List<Collector> all = new ArrayList<>(collectors);
-        all.add(suite.committed());
-        return all;
-    }
 }

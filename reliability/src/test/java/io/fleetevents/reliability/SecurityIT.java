@@ -37,8 +37,8 @@ class SecurityIT extends SuiteScenario {
     @Test
     @Timeout(150)
     void shouldRefuseMissingAndWrongTokensAndKeepAnOwnerScopedTokenToItsOwnAgentsOnEveryTransport() throws Exception {
-        ScriptedFleet alice = new ScriptedFleet(stack.coder(), Stack.SCOPED_OWNER);
-        ScriptedFleet bob = new ScriptedFleet(stack.coder(), "sec-bob");
+        ScriptedFleet alice = fleet(Stack.SCOPED_OWNER);
+        ScriptedFleet bob = fleet("sec-bob");
         List<String> aliceAgents = alice.create(3);
         List<String> bobAgents = bob.create(3);
         double authFailures = Prometheus.sum(stack.broadcaster(), "fleet_broadcaster_auth_failures_total");

@@ -34,7 +34,7 @@ class StompFuzzIT extends SuiteScenario {
     @Test
     @Timeout(180)
     void shouldAnswerEveryHostileFrameWithAnErrorAndLeaveOtherSubscribersUntouched() throws Exception {
-        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "s-fuzz-bystander");
+        ScriptedFleet fleet = fleet("s-fuzz-bystander");
         List<String> agents = fleet.create(5);
         URI ws = URI.create("ws://127.0.0.1:" + stack.broadcasterPort() + "/api/events/subscribe");
         Random random = new Random(SEED);

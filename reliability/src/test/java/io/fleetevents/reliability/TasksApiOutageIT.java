@@ -42,7 +42,7 @@ class TasksApiOutageIT extends SuiteScenario {
     @Test
     @Timeout(900)
     void shouldKeepSnapshotsAndEventsFlowingForEveryAgentWhileTheTasksApiAnswers500s() throws Exception {
-        ScriptedFleet fleet = new ScriptedFleet(stack.coder(), "f2-tasks-outage", true);
+        ScriptedFleet fleet = fleet("f2-tasks-outage", true);
         List<String> agents = fleet.create(AGENTS);
         try (Subscribers subscribers = Subscribers.open(fleet, stack.broadcasterPort(), 2, true, stack.broadcaster())) {
             Barriers.pollerObserved(stack.poller(), POLL);
@@ -189,9 +189,4 @@ class TasksApiOutageIT extends SuiteScenario {
                 + value + "'");
     }
 
-    private static List<Collector> withCommitted(List<Collector> collectors) {
-        List<Collector> all = new ArrayList<>(collectors);
-        all.add(suite.committed());
-        return all;
-    }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,6 @@ import java.util.Map;
  */
 public final class ClusterStack implements AutoCloseable {
 
-    private static final String SIM_TOKEN = "reliability-sim-token";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path work;
@@ -33,35 +31,15 @@ public final class ClusterStack implements AutoCloseable {
     private final CoderSimControl simControl;
 
     private ClusterStack(Path repo, Path out) throws IOException {
-        Path logs = out.resolve("reliability-cluster-logs");
-        Files.createDirectories(logs);
-        try (var old = Files.list(logs)) {
-            for (Path log : old.toList()) {
-                Files.delete(log);
-            }
-        }
+        Path logs = Stack.emptyLogs(out.resolve("reliability-cluster-logs"));
         this.work = Files.createTempDirectory("fleet-reliability-cluster");
         kafka = new KafkaCluster(Stack.privateCopy(repo, work, "standalone", "fleet-events-standalone.jar"), work,
                 logs);
         String bootstrap = kafka.bootstrapServers();
-        sim = AppProcess.jar("coder-sim", Stack.privateCopy(repo, work, "coder-sim", "coder-sim-exec.jar"), "128m",
-                List.of(), Map.of(
-                        "CODER_SIM_PORT", String.valueOf(simPort),
-                        "CODER_SIM_BIND", "127.0.0.1",
-                        "CODER_SIM_TOKEN", SIM_TOKEN,
-                        "CODER_SIM_WORKSPACES", "0",
-                        "CODER_SIM_ACTIVITY_MS", "0",
-                        "CODER_SIM_SEED", "7"), logs, simPort, "/sim/state");
-        Map<String, String> pollerEnv = new LinkedHashMap<>();
-        pollerEnv.put("CODER_URL", "http://127.0.0.1:" + simPort);
-        pollerEnv.put("CODER_SESSION_TOKEN", SIM_TOKEN);
-        pollerEnv.put("CODER_DEPLOYMENT", Stack.DEPLOYMENT);
-        pollerEnv.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        pollerEnv.put("SERVER_PORT", String.valueOf(pollerPort));
+        sim = Stack.coderSim(Stack.privateCopy(repo, work, "coder-sim", "coder-sim-exec.jar"), simPort, logs);
+        Map<String, String> pollerEnv = Stack.pollerEnvironment(simPort, bootstrap, pollerPort);
         poller = AppProcess.jar("poller", Stack.privateCopy(repo, work, "poller", "poller-exec.jar"), "192m", List.of(
                 "--fleet.poller.interval=1s",
-                // The scenarios' oracles and fault offsets are written for the poll cycle alone.
-                "--fleet.poller.watch.enabled=false", "--fleet.poller.watch.build-stream=false",
                 "--fleet.poller.topic.create=true",
                 "--fleet.poller.topic.replication-factor=3"), pollerEnv, logs, pollerPort, "/actuator/health");
         processor = AppProcess.jar("processor", Stack.privateCopy(repo, work, "processor", "processor-exec.jar"),
@@ -98,15 +76,10 @@ public final class ClusterStack implements AutoCloseable {
 
     private static AppProcess broadcaster(String name, Path jar, String bootstrap, Path logs) {
         int port = Ports.free();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("SERVER_PORT", String.valueOf(port));
-        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_NAME", "reliability-admin");
-        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_SHA256", Stack.sha256(Stack.ADMIN_TOKEN));
-        env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0", "*");
         return AppProcess.jar(name, jar, "256m", List.of(
                 "--fleet.broadcaster.kafka.bootstrap-servers=" + bootstrap,
-                "--server.port=" + port), env, logs, port, "/actuator/health");
+                "--server.port=" + port), Stack.broadcasterEnvironment(bootstrap, port), logs, port,
+                "/actuator/health");
     }
 
     public KafkaCluster kafka() {

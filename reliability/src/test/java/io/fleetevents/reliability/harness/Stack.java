@@ -56,24 +56,12 @@ public final class Stack implements AutoCloseable {
 
     private Stack(Path repo, Path out) throws IOException {
         this.repo = repo;
-        this.logs = out.resolve("reliability-logs");
-        Files.createDirectories(logs);
-        try (var old = Files.list(logs)) {
-            for (Path log : old.toList()) {
-                Files.delete(log); // one run's logs only
-            }
-        }
+        this.logs = emptyLogs(out.resolve("reliability-logs"));
         this.work = Files.createTempDirectory("fleet-reliability");
         kafka = AppProcess.jar("kafka", jar("standalone", "fleet-events-standalone.jar"), "512m",
                 List.of("kafka", work.resolve("kafka").toString(), String.valueOf(kafkaPort),
                         String.valueOf(controllerPort)), Map.of(), logs, 0, null);
-        sim = AppProcess.jar("coder-sim", jar("coder-sim", "coder-sim-exec.jar"), "128m", List.of(), Map.of(
-                "CODER_SIM_PORT", String.valueOf(simPort),
-                "CODER_SIM_BIND", "127.0.0.1",
-                "CODER_SIM_TOKEN", SIM_TOKEN,
-                "CODER_SIM_WORKSPACES", "0",
-                "CODER_SIM_ACTIVITY_MS", "0",
-                "CODER_SIM_SEED", "7"), logs, simPort, "/sim/state");
+        sim = coderSim(jar("coder-sim", "coder-sim-exec.jar"), simPort, logs);
         poller = pollerProcess();
         processor = processorProcess("processor", processorPort);
         secondProcessor = processorProcess("processor-2", secondProcessorPort);
@@ -104,17 +92,43 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    private AppProcess pollerProcess() {
+    /** {@code dir}, created if missing and emptied: one run's logs only. */
+    static Path emptyLogs(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (var old = Files.list(dir)) {
+            for (Path log : old.toList()) {
+                Files.delete(log);
+            }
+        }
+        return dir;
+    }
+
+    /** coder-sim as the suite runs it: scripted only (no initial fleet, no random activity), on loopback. */
+    static AppProcess coderSim(Path jar, int port, Path logs) {
+        return AppProcess.jar("coder-sim", jar, "128m", List.of(), Map.of(
+                "CODER_SIM_PORT", String.valueOf(port),
+                "CODER_SIM_BIND", "127.0.0.1",
+                "CODER_SIM_TOKEN", SIM_TOKEN,
+                "CODER_SIM_WORKSPACES", "0",
+                "CODER_SIM_ACTIVITY_MS", "0",
+                "CODER_SIM_SEED", "7"), logs, port, "/sim/state");
+    }
+
+    /** The poller's environment: coder-sim on {@code simPort}, Kafka at {@code bootstrap}, HTTP on {@code port}. */
+    static Map<String, String> pollerEnvironment(int simPort, String bootstrap, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CODER_URL", "http://127.0.0.1:" + simPort);
         env.put("CODER_SESSION_TOKEN", SIM_TOKEN);
         env.put("CODER_DEPLOYMENT", DEPLOYMENT);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
-        env.put("SERVER_PORT", String.valueOf(pollerPort));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SERVER_PORT", String.valueOf(port));
+        return env;
+    }
+
+    private AppProcess pollerProcess() {
+        Map<String, String> env = pollerEnvironment(simPort, bootstrapServers(), pollerPort);
         return AppProcess.jar("poller", jar("poller", "poller-exec.jar"), "192m", List.of(
                 "--fleet.poller.interval=1s",
-                // The scenarios' oracles and fault offsets are written for the poll cycle alone.
-                "--fleet.poller.watch.enabled=false", "--fleet.poller.watch.build-stream=false",
                 // pages of 10, so a fault from an offset fails a cycle part-way (scenario 5)
                 "--fleet.poller.coder.page-size=10",
                 "--fleet.poller.retry.max-attempts=2",
@@ -156,13 +170,19 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    private AppProcess broadcasterProcess() {
+    /** A broadcaster's environment: Kafka at {@code bootstrap}, HTTP on {@code port}, {@link #ADMIN_TOKEN} for all. */
+    static Map<String, String> broadcasterEnvironment(String bootstrap, int port) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
-        env.put("SERVER_PORT", String.valueOf(broadcasterPort));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SERVER_PORT", String.valueOf(port));
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_NAME", "reliability-admin");
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_SHA256", sha256(ADMIN_TOKEN));
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_0_AGENT_PATTERNS_0", "*");
+        return env;
+    }
+
+    private AppProcess broadcasterProcess() {
+        Map<String, String> env = broadcasterEnvironment(bootstrapServers(), broadcasterPort);
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_NAME", "reliability-owner");
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_SHA256", sha256(OWNER_TOKEN));
         env.put("FLEET_BROADCASTER_AUTH_TOKENS_1_OWNERS_0", SCOPED_OWNER);

@@ -106,6 +106,16 @@ public final class ScriptedFleet {
     }
 
     /**
+     * Deletes every workspace of the fleet still standing, expecting nothing more: the scenario is over, and what its
+     * deletion derives is about this owner only, which every other scenario's oracle filters out.
+     */
+    public void retire() {
+        List<String> standing = new ArrayList<>(connected.keySet());
+        connected.clear();
+        standing.forEach(agent -> coder.deleteWorkspace(agent.substring(0, agent.lastIndexOf('.'))));
+    }
+
+    /**
      * Step {@code round} (1-based) of an agent's working life: complete a task, die, come back, fail a task,
      * die, come back, … — one transition, one event.
      */
